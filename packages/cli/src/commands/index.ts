@@ -1,0 +1,8 @@
+import type { Command } from 'commander';
+
+/**
+ * Every `cgtlink` sub-command registers itself here, one line each, so the command tree is visible in one place.
+ */
+export function registerCommands(program: Command): void {
+  void program;
+}
