@@ -1,0 +1,4 @@
+export * from './password-policy';
+export * from './policy';
+export type { Principal } from './principal';
+export * from './roles';

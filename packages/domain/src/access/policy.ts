@@ -1,0 +1,98 @@
+import type { Principal } from './principal';
+import { endOf, type Role } from './roles';
+
+/**
+ * The role × action policy of CGTLink, decided in one pure place so the server and the web app agree.
+ * Row scoping (which patients, which batches) is the data layer's job; this module decides whether a role may
+ * attempt an action at all and how much of a patient record it may see.
+ */
+export const ACTIONS = [
+  'organization.read',
+  'organization.manage',
+  'user.read',
+  'user.manage',
+  'patient.list',
+  'patient.read',
+  'patient.create',
+  'patient.update',
+  'audit.read',
+  'audit.verify',
+  'signature.sign',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+const HOSPITAL_STAFF: readonly Role[] = ['hospital_physician', 'hospital_coordinator'];
+const EVERYONE: readonly Role[] = [
+  'platform_admin',
+  'regulator_inspector',
+  'hospital_physician',
+  'hospital_coordinator',
+  'lab_analyst',
+  'qc_manager',
+  'qualified_person',
+  'sponsor_user',
+  'foundation_user',
+  'patient',
+];
+const STAFF = EVERYONE.filter((r) => r !== 'patient');
+
+const MATRIX: Record<Action, readonly Role[]> = {
+  'organization.read': STAFF,
+  'organization.manage': ['platform_admin'],
+  'user.read': STAFF,
+  'user.manage': ['platform_admin'],
+  'patient.list': [...HOSPITAL_STAFF, 'regulator_inspector'],
+  'patient.read': [...HOSPITAL_STAFF, 'regulator_inspector', 'patient'],
+  'patient.create': HOSPITAL_STAFF,
+  'patient.update': HOSPITAL_STAFF,
+  'audit.read': ['regulator_inspector', 'platform_admin'],
+  'audit.verify': ['regulator_inspector', 'platform_admin'],
+  // Signing needs a real person with a password; what they may sign is decided by each signed act.
+  'signature.sign': STAFF,
+};
+
+export interface Decision {
+  allowed: boolean;
+  reason: string;
+}
+
+/** Whether a principal's role may perform an action at all. */
+export function decide(principal: Pick<Principal, 'role'>, action: Action): Decision {
+  const allowed = MATRIX[action].includes(principal.role);
+  return {
+    allowed,
+    reason: allowed ? `${principal.role} may ${action}` : `role ${principal.role} may not ${action}`,
+  };
+}
+
+export function can(principal: Pick<Principal, 'role'>, action: Action): boolean {
+  return decide(principal, action).allowed;
+}
+
+/** How much of a patient record a principal may see. Regulators see de-identified data only. */
+export type PatientView = 'identified' | 'deidentified' | 'none';
+
+export function patientViewFor(
+  principal: Pick<Principal, 'role' | 'organizationId' | 'patientId'>,
+  patient: { id: string; hospitalId: string },
+): PatientView {
+  switch (endOf(principal.role)) {
+    case 'hospital':
+      return patient.hospitalId === principal.organizationId ? 'identified' : 'none';
+    case 'patient':
+      return patient.id === principal.patientId ? 'identified' : 'none';
+    case 'regulator':
+      return 'deidentified';
+    default:
+      return 'none';
+  }
+}
+
+/**
+ * The database role a principal's queries run as. Ends that must never see direct identifiers run as a role
+ * without column privileges on them, so the database refuses what a forgetful query would leak.
+ */
+export function databaseRoleFor(principal: Pick<Principal, 'role'>): 'cgtlink_app' | 'cgtlink_deid' {
+  const end = endOf(principal.role);
+  return end === 'regulator' || end === 'sponsor' || end === 'foundation' ? 'cgtlink_deid' : 'cgtlink_app';
+}

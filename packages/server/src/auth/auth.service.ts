@@ -1,0 +1,212 @@
+import { checkPassword, isOrganizationKind, isRole, type Principal } from '@cgtlink/domain/access/index';
+import { type Kysely, sql } from 'kysely';
+import type { Schema } from '../db/schema';
+import { TooManyAttempts, Unauthorized } from '../errors';
+import { decoyHash, verifyPassword } from './password';
+import { newToken, tokenHash } from './tokens';
+
+export interface SessionPolicy {
+  idleMinutes: number;
+  absoluteHours: number;
+}
+
+/** Failed sign-ins tolerated per account (and, higher, per address) in the throttle window. */
+export const THROTTLE = { windowMinutes: 15, perUser: 5, perIp: 30 } as const;
+
+export interface LoginInput {
+  username: string;
+  password: string;
+  ip: string;
+  userAgent?: string | undefined;
+}
+
+export interface IssuedSession {
+  token: string;
+  csrfToken: string | null;
+  expiresAt: Date;
+  principal: Principal;
+}
+
+interface PrincipalRow {
+  id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  organization_id: string;
+  kind: string;
+  patient_id: string | null;
+  active: boolean;
+  org_active: boolean;
+}
+
+function toPrincipal(row: PrincipalRow): Principal {
+  if (!isRole(row.role) || !isOrganizationKind(row.kind)) {
+    throw new Error(`account ${row.username} has an unknown role or organization kind`);
+  }
+  return {
+    userId: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    organizationId: row.organization_id,
+    organizationKind: row.kind,
+    patientId: row.patient_id,
+  };
+}
+
+/**
+ * Sign-in, sessions and bearer tokens. These lookups are trusted system work: they run as the owner role,
+ * before any principal exists to scope them.
+ */
+export class AuthService {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly policy: SessionPolicy,
+  ) {}
+
+  async login(input: LoginInput, kind: 'cookie' | 'bearer'): Promise<IssuedSession> {
+    const username = input.username.trim().toLowerCase();
+    await this.#refuseIfThrottled(username, input.ip);
+    const row = await this.#principalRow({ username });
+    const hash = row
+      ? (
+          await this.db
+            .selectFrom('app_user')
+            .select('password_hash')
+            .where('id', '=', row.id)
+            .executeTakeFirst()
+        )?.password_hash
+      : undefined;
+    const valid = await verifyPassword(input.password, hash ?? (await decoyHash()));
+    const ok = valid && row?.active && row.org_active;
+    await this.db.insertInto('login_attempt').values({ username, ip: input.ip, succeeded: ok }).execute();
+    if (!ok || !row) throw new Unauthorized('wrong username or password');
+    return this.#issue(toPrincipal(row), kind, input);
+  }
+
+  /** Resolves a presented token to its principal, sliding the idle expiry; rejects expired or revoked ones. */
+  async authenticate(token: string): Promise<{
+    principal: Principal;
+    sessionId: string;
+    csrfToken: string | null;
+    kind: 'cookie' | 'bearer';
+  }> {
+    const session = await this.db
+      .selectFrom('session')
+      .select(['id', 'user_id', 'kind', 'csrf_token', 'created_at', 'expires_at', 'revoked_at'])
+      .where('token_hash', '=', tokenHash(token))
+      .executeTakeFirst();
+    const now = Date.now();
+    if (!session || session.revoked_at || new Date(session.expires_at).getTime() <= now) {
+      throw new Unauthorized('session expired or signed out; please sign in again');
+    }
+    const row = await this.#principalRow({ id: session.user_id });
+    if (!row?.active || !row.org_active) throw new Unauthorized('account disabled');
+    if (session.kind === 'cookie') {
+      const absoluteEnd = new Date(session.created_at).getTime() + this.policy.absoluteHours * 3_600_000;
+      const next = Math.min(now + this.policy.idleMinutes * 60_000, absoluteEnd);
+      await this.db
+        .updateTable('session')
+        .set({ last_seen_at: new Date(now), expires_at: new Date(next) })
+        .where('id', '=', session.id)
+        .execute();
+    }
+    return {
+      principal: toPrincipal(row),
+      sessionId: session.id,
+      csrfToken: session.csrf_token,
+      kind: session.kind,
+    };
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.db
+      .updateTable('session')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', sessionId)
+      .execute();
+  }
+
+  /** Re-authenticates a signed-in user for an electronic signature; failures count towards the throttle. */
+  async reauthenticate(principal: Principal, password: string, ip: string): Promise<void> {
+    await this.#refuseIfThrottled(principal.username, ip);
+    const row = await this.db
+      .selectFrom('app_user')
+      .select('password_hash')
+      .where('id', '=', principal.userId)
+      .executeTakeFirstOrThrow();
+    const ok = await verifyPassword(password, row.password_hash);
+    await this.db
+      .insertInto('login_attempt')
+      .values({ username: principal.username, ip, succeeded: ok })
+      .execute();
+    if (!ok) throw new Unauthorized('password does not match: the signature was not applied');
+  }
+
+  static passwordProblems(password: string, username: string): string[] {
+    return checkPassword(password, { username }).problems;
+  }
+
+  async #refuseIfThrottled(username: string, ip: string): Promise<void> {
+    // Failures since the last success, within the window, for the account; and for the address.
+    const result = await sql<{ user_failures: number; ip_failures: number; oldest: Date | null }>`
+      with recent as (
+        select * from login_attempt where at > now() - make_interval(mins => ${THROTTLE.windowMinutes})
+      ), user_recent as (
+        select * from recent where username = ${username}
+          and at > coalesce((select max(at) from recent where username = ${username} and succeeded), '-infinity')
+      )
+      select
+        (select count(*)::int from user_recent where not succeeded) as user_failures,
+        (select count(*)::int from recent where ip = ${ip} and not succeeded) as ip_failures,
+        (select min(at) from user_recent where not succeeded) as oldest`.execute(this.db);
+    const r = result.rows[0];
+    if (!r) return;
+    if (r.user_failures >= THROTTLE.perUser || r.ip_failures >= THROTTLE.perIp) {
+      const oldest = r.oldest ? new Date(r.oldest).getTime() : Date.now();
+      const retry = Math.max(60, Math.ceil((oldest + THROTTLE.windowMinutes * 60_000 - Date.now()) / 1000));
+      throw new TooManyAttempts(retry);
+    }
+  }
+
+  #principalRow(by: { id: string } | { username: string }): Promise<PrincipalRow | undefined> {
+    return this.db
+      .selectFrom('app_user as u')
+      .innerJoin('organization as o', 'o.id', 'u.organization_id')
+      .select([
+        'u.id',
+        'u.username',
+        'u.display_name',
+        'u.role',
+        'u.organization_id',
+        'o.kind',
+        'u.patient_id',
+        'u.active',
+        'o.active as org_active',
+      ])
+      .$if('id' in by, (q) => q.where('u.id', '=', (by as { id: string }).id))
+      .$if('username' in by, (q) => q.where('u.username', '=', (by as { username: string }).username))
+      .executeTakeFirst();
+  }
+
+  async #issue(principal: Principal, kind: 'cookie' | 'bearer', input: LoginInput): Promise<IssuedSession> {
+    const token = newToken();
+    const csrfToken = kind === 'cookie' ? newToken() : null;
+    const lifetime =
+      kind === 'cookie' ? this.policy.idleMinutes * 60_000 : this.policy.absoluteHours * 3_600_000;
+    const expiresAt = new Date(Date.now() + lifetime);
+    await this.db
+      .insertInto('session')
+      .values({
+        token_hash: tokenHash(token),
+        user_id: principal.userId,
+        kind,
+        csrf_token: csrfToken,
+        expires_at: expiresAt,
+        ip: input.ip,
+        user_agent: input.userAgent?.slice(0, 300) ?? null,
+      })
+      .execute();
+    return { token, csrfToken, expiresAt, principal };
+  }
+}
