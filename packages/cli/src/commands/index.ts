@@ -1,10 +1,19 @@
 import type { Command } from 'commander';
+import { registerAudit } from './audit';
 import { registerIsbt } from './isbt';
+import { registerMigrate } from './migrate';
+import { registerSeed } from './seed';
+import { registerServe } from './serve';
+import { registerUsers } from './users';
 
 /**
  * Every `cgtlink` sub-command registers itself here, one line each, so the command tree is visible in one place.
  */
 export function registerCommands(program: Command): void {
   registerIsbt(program);
-  void program;
+  registerServe(program);
+  registerMigrate(program);
+  registerSeed(program);
+  registerUsers(program);
+  registerAudit(program);
 }

@@ -78,7 +78,7 @@ export class AuthService {
         )?.password_hash
       : undefined;
     const valid = await verifyPassword(input.password, hash ?? (await decoyHash()));
-    const ok = valid && row?.active && row.org_active;
+    const ok = valid && row?.active === true && row.org_active;
     await this.db.insertInto('login_attempt').values({ username, ip: input.ip, succeeded: ok }).execute();
     if (!ok || !row) throw new Unauthorized('wrong username or password');
     return this.#issue(toPrincipal(row), kind, input);

@@ -16,7 +16,7 @@ export interface MigrationReport {
   pending: number;
 }
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationReport> {
+export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationReport> {
   const migrator = new Migrator({ db, provider, allowUnorderedMigrations: false });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
