@@ -1,0 +1,3 @@
+/** Scores for the MSC indications: MELD / MELD-Na (liver failure) and KOOS (knee osteoarthritis). */
+export * from './koos';
+export * from './meld';
