@@ -39,7 +39,7 @@ function gc(): void {
 for (const size of sizes) {
   gc();
   const heapBefore = process.memoryUsage();
-  const index = new RegistryIndex((name) => tceGroup(release, name), size);
+  const index = new RegistryIndex((name) => tceGroup(release, name), { initialCapacity: size });
   const patients: DonorRecord[] = [];
   const every = Math.max(1, Math.floor(size / QUERIES));
   const started = performance.now();

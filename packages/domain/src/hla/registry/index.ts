@@ -13,7 +13,6 @@ import {
   type AboGroup,
   CMV_STATUSES,
   type CmvStatus,
-  cmvRank,
   DEFAULT_SEARCH_LOCI,
   type DonorRecord,
   DPB1_CLASS_RANK,
@@ -24,7 +23,6 @@ import {
   type SearchHit,
   type SearchQuery,
   type Sex,
-  sexRank,
   validateDonor,
 } from './donor';
 
@@ -100,6 +98,18 @@ class PostingList {
   }
 }
 
+export interface IndexOptions {
+  /** Donor numbers to make room for at once (default 1024; grows by doubling). */
+  initialCapacity?: number;
+  /**
+   * Loci with allele → donor posting lists (at most 8 bytes per donor and locus). Default A, B and DRB1, the
+   * most polymorphic loci, which keeps the whole index under 64 bytes per donor.
+   */
+  postingLoci?: readonly MatchLocus[];
+  /** Posting lists are used when their entries are at most this share of the donors (default 0.25), else a scan. */
+  maxPostingShare?: number;
+}
+
 export interface IndexStats {
   donors: number;
   capacity: number;
@@ -124,21 +134,20 @@ export class RegistryIndex {
   private readonly postings: (PostingList | undefined)[][] = MATCH_LOCI.map(() => []);
   private readonly wildcards = MATCH_LOCI.map(() => new PostingList());
   private readonly postingLoci: Set<number>;
+  private readonly maxPostingShare: number;
   private marks = new Uint8Array(0);
 
   /** `tce` gives the TCE group of a DPB1 name (tce.ts: tceGroup), used for the DPB1 ranking criterion. */
-  /**
-   * `tce` gives the TCE group of a DPB1 name (tce.ts: tceGroup), used for the DPB1 ranking criterion.
-   * `postingLoci` are the loci with allele → donor posting lists (8 bytes per donor and locus at most); by default
-   * A, B and DRB1, the most polymorphic loci, which keeps the whole index under 64 bytes per donor.
-   */
+  /** `tce` gives the TCE group of a DPB1 name (tce.ts: tceGroup), used for the DPB1 ranking criterion. */
   constructor(
     private readonly tce: TceLookup,
-    initialCapacity = 1024,
-    postingLoci: readonly MatchLocus[] = ['A', 'B', 'DRB1'],
+    options: IndexOptions = {},
   ) {
-    this.postingLoci = new Set(postingLoci.map((locus) => MATCH_LOCI.indexOf(locus)));
-    this.grow(initialCapacity);
+    this.postingLoci = new Set(
+      (options.postingLoci ?? ['A', 'B', 'DRB1']).map((locus) => MATCH_LOCI.indexOf(locus)),
+    );
+    this.maxPostingShare = options.maxPostingShare ?? 0.25;
+    this.grow(options.initialCapacity ?? 1024);
   }
 
   /** Number of donors in the index. */
@@ -152,8 +161,8 @@ export class RegistryIndex {
   }
 
   private grow(minimum: number): void {
-    let next = Math.max(1024, this.capacity);
-    while (next < minimum) next *= 2;
+    // Doubling for donor-by-donor growth; an explicit larger size (reserve) is taken exactly.
+    const next = Math.max(1024, minimum, this.capacity * 2);
     const copy = <T extends Uint8Array | Uint16Array>(old: T, make: (n: number) => T): T => {
       const fresh = make(next);
       fresh.set(old);
@@ -329,7 +338,7 @@ export class RegistryIndex {
       }
     }
     const estimate = lists.reduce((sum, list) => sum + list.length, 0);
-    if (estimate > this.size / 4) return undefined;
+    if (estimate > this.size * this.maxPostingShare) return undefined;
     const out = new Uint32Array(estimate);
     let n = 0;
     for (const list of lists) {
@@ -431,30 +440,61 @@ export class RegistryIndex {
 
     const scan: Scan = { n, c1, c2, p1s, p2s, flagOk, registryOk, minAge, maxAge, maxMismatches };
     const candidates = this.postingCandidates(plan, maxMismatches, new Set(loci));
-    let matched = new Uint32Array(1024);
+    const dpb1 = this.patientDpb1(query);
+    const cmvWanted = query.patientCmv === 'pos' ? CMV_STATUSES.indexOf('pos') : CMV_STATUSES.indexOf('neg');
+    let keys = new Float64Array(1024);
     let found = 0;
-    const keep = (i: number): void => {
-      if (found === matched.length) {
-        const grown = new Uint32Array(matched.length * 2);
-        grown.set(matched);
-        matched = grown;
+    const consider = (i: number): void => {
+      const packed = this.qualifies(i, scan);
+      if (packed < 0) return;
+      if (found === keys.length) {
+        const grown = new Float64Array(keys.length * 2);
+        grown.set(keys);
+        keys = grown;
       }
-      matched[found++] = i;
+      const flags = this.flags[i] as number;
+      const sex = (flags >> 1) & 3;
+      keys[found++] = rankKey(
+        packed >> 10,
+        (packed >> 5) & 31,
+        packed & 31,
+        this.dpb1Rank(dpb1, i),
+        this.age[i] as number,
+        ((flags >> 3) & 3) === cmvWanted ? 0 : 1,
+        sex,
+        i,
+      );
     };
     if (candidates) {
-      for (const i of candidates) if (this.qualifies(i, scan)) keep(i);
+      for (const i of candidates) consider(i);
     } else {
-      for (let i = 0; i < this.size; i++) if (this.qualifies(i, scan)) keep(i);
+      for (let i = 0; i < this.size; i++) consider(i);
     }
-    return this.rank(query, matched.subarray(0, found));
+    const sorted = keys.subarray(0, found).sort();
+    const limit = Math.min(found, query.limit ?? found);
+    const lociIds = loci.map((locus) => MATCH_LOCI.indexOf(locus));
+    const patientIds = MATCH_LOCI.map((locus, l) => {
+      const pair = query.patient[locus];
+      return pair ? this.patientIds(pair, l) : undefined;
+    });
+    const hits: SearchHit[] = [];
+    for (let h = 0; h < limit; h++) {
+      hits.push(this.hit(lociIds, patientIds, dpb1, (sorted[h] as number) % DONOR_NO_SPAN));
+    }
+    return hits;
   }
 
-  /** Filters and the mismatch bound for one donor slot; loci in plan order, leaving at the first excess. */
-  private qualifies(i: number, s: Scan): boolean {
-    if (s.flagOk[this.flags[i] as number] === 0) return false;
+  /**
+   * Filters and the mismatch bound for one donor slot, loci in plan order, leaving at the first excess.
+   * Returns -1 for a donor left out, else mismatches·1024 + GvH·32 + HvG over the searched loci.
+   */
+  private qualifies(i: number, s: Scan): number {
+    if (s.flagOk[this.flags[i] as number] === 0) return -1;
     const age = this.age[i] as number;
-    if (age < s.minAge || age > s.maxAge || s.registryOk[this.registry[i] as number] === 0) return false;
+    if (age < s.minAge || age > s.maxAge || s.registryOk[this.registry[i] as number] === 0) return -1;
     let mismatches = 0;
+    let gvhSum = 0;
+    let hvgSum = 0;
     for (let k = 0; k < s.n; k++) {
       const d1 = (s.c1[k] as Uint16Array)[i] as number;
       if (d1 === UNTYPED) continue;
@@ -474,9 +514,11 @@ export class RegistryIndex {
         hvg = (d1 !== p1 && d1 !== p2 ? 1 : 0) + (d2 !== p1 && d2 !== p2 ? 1 : 0);
       }
       mismatches += Math.max(gvh, hvg);
-      if (mismatches > s.maxMismatches) return false;
+      if (mismatches > s.maxMismatches) return -1;
+      gvhSum += gvh;
+      hvgSum += hvg;
     }
-    return true;
+    return mismatches * 1024 + gvhSum * 32 + hvgSum;
   }
 
   private locusDetail(l: number, patient: [number, number], slot: number): LocusHit {
@@ -523,43 +565,30 @@ export class RegistryIndex {
     return Math.min(g1, g2) === Math.min(g3, g4) ? 'permissive' : 'non-permissive';
   }
 
-  private rank(query: SearchQuery, slots: Uint32Array): SearchHit[] {
-    const loci = (query.loci ?? DEFAULT_SEARCH_LOCI).map((locus) => MATCH_LOCI.indexOf(locus));
-    const patientIds = MATCH_LOCI.map((locus, l) => {
-      const pair = query.patient[locus];
-      return pair ? this.patientIds(pair, l) : undefined;
-    });
-    const dpb1 = this.patientDpb1(query);
-    const keys = new Float64Array(slots.length);
-    for (let h = 0; h < slots.length; h++) {
-      const slot = slots[h] as number;
-      let mismatches = 0;
-      let gvh = 0;
-      let hvg = 0;
-      for (const l of loci) {
-        const detail = this.locusDetail(l, patientIds[l] as [number, number], slot);
-        mismatches += detail.mismatches;
-        gvh += detail.gvh;
-        hvg += detail.hvg;
-      }
-      const flags = this.flags[slot] as number;
-      keys[h] = rankKey(
-        mismatches,
-        gvh,
-        hvg,
-        DPB1_CLASS_RANK[this.dpb1Class(dpb1, slot)],
-        this.age[slot] as number,
-        cmvRank(query.patientCmv, CMV_STATUSES[(flags >> 3) & 3] as CmvStatus),
-        sexRank(SEXES[(flags >> 1) & 3] as Sex),
-        slot,
-      );
+  /** DPB1_CLASS_RANK of dpb1Class without building objects (the hot path of the ranking). */
+  private dpb1Rank(patient: PatientDpb1 | undefined, slot: number): number {
+    if (!patient) return DPB1_CLASS_RANK.unknown;
+    const d1 = (this.columns[2 * DPB1] as Uint16Array)[slot] as number;
+    if (d1 === UNTYPED) return DPB1_CLASS_RANK.unknown;
+    const d2 = (this.columns[2 * DPB1 + 1] as Uint16Array)[slot] as number;
+    const [p1, p2] = patient.ids;
+    if (d1 === NO_EXPRESSED || p1 === NO_EXPRESSED) {
+      return d1 === p1 ? DPB1_CLASS_RANK.match : DPB1_CLASS_RANK.unknown;
     }
-    keys.sort();
-    const limit = Math.min(keys.length, query.limit ?? keys.length);
-    const hits: SearchHit[] = [];
-    for (let h = 0; h < limit; h++)
-      hits.push(this.hit(loci, patientIds, dpb1, (keys[h] as number) % DONOR_NO_SPAN));
-    return hits;
+    const same =
+      (p1 === d1 || p1 === d2) &&
+      (p2 === d1 || p2 === d2) &&
+      (d1 === p1 || d1 === p2) &&
+      (d2 === p1 || d2 === p2);
+    if (same) return DPB1_CLASS_RANK.match;
+    const g1 = patient.groups[0];
+    const g2 = patient.groups[1];
+    const g3 = this.tceById[d1] as number;
+    const g4 = this.tceById[d2] as number;
+    if (g1 === 0 || g2 === 0 || g3 === 0 || g4 === 0) return DPB1_CLASS_RANK.unknown;
+    return Math.min(g1, g2) === Math.min(g3, g4)
+      ? DPB1_CLASS_RANK.permissive
+      : DPB1_CLASS_RANK['non-permissive'];
   }
 
   private hit(
