@@ -1,0 +1,341 @@
+/**
+ * DuMouchel's (1999) Gamma-Poisson Shrinker (the MGPS of FDA data mining): N ~ Poisson(λE) with λ drawn from
+ * the two-gamma mixture P·Γ(α1, β1) + (1 − P)·Γ(α2, β2); the prior is fitted by maximum likelihood on the
+ * observed pairs (N ≥ 1: a mixture of zero-truncated negative binomials, DuMouchel & Pregibon 2001, as openEBGM's
+ * negLL with N_star = 1), and each pair gets the posterior geometric mean EBGM and the 5% / 95% quantiles.
+ */
+import { digamma, gammaP, logGamma, normalQuantile } from '../stats/distributions';
+
+export interface GammaMixturePrior {
+  alpha1: number;
+  beta1: number;
+  alpha2: number;
+  beta2: number;
+  p: number;
+}
+
+export interface PriorFit extends GammaMixturePrior {
+  /** Maximised (truncated) marginal log-likelihood. */
+  logLik: number;
+  iterations: number;
+}
+
+/** Starting points: DuMouchel's (1999) and the others used in openEBGM's vignettes. */
+export const DEFAULT_STARTS: GammaMixturePrior[] = [
+  { alpha1: 0.2, beta1: 0.1, alpha2: 2, beta2: 4, p: 1 / 3 },
+  { alpha1: 0.1, beta1: 0.1, alpha2: 10, beta2: 10, p: 0.2 },
+  { alpha1: 0.3, beta1: 0.5, alpha2: 6, beta2: 6, p: 0.5 },
+];
+
+/**
+ * Pairs with identical (N, E) merged into one weighted point (a lossless form of DuMouchel & Pregibon's 2001 data
+ * squashing), and log-gamma and digamma terms computed once per distinct count.
+ */
+interface Prepared {
+  n: Float64Array;
+  e: Float64Array;
+  weight: Float64Array;
+  /** Index of each point's count in `distinct`. */
+  level: Int32Array;
+  distinct: Float64Array;
+  logFactorial: Float64Array;
+  pairs: number;
+}
+
+function prepare(n: ArrayLike<number>, e: ArrayLike<number>): Prepared {
+  const m = n.length;
+  if (e.length !== m) throw new RangeError(`expected: ${e.length} values for ${m} counts`);
+  const byCount = new Map<number, Map<number, number>>();
+  const pn: number[] = [];
+  const pe: number[] = [];
+  const pw: number[] = [];
+  for (let i = 0; i < m; i++) {
+    const v = n[i]!;
+    const ev = e[i]!;
+    if (!Number.isInteger(v) || v < 1)
+      throw new RangeError(`count must be a whole number ≥ 1 (pair ${i + 1}: ${v})`);
+    if (!(ev > 0) || !Number.isFinite(ev))
+      throw new RangeError(`expected count must be > 0 (pair ${i + 1}: ${ev})`);
+    let inner = byCount.get(v);
+    if (!inner) {
+      inner = new Map();
+      byCount.set(v, inner);
+    }
+    const at = inner.get(ev);
+    if (at === undefined) {
+      inner.set(ev, pn.length);
+      pn.push(v);
+      pe.push(ev);
+      pw.push(1);
+    } else pw[at]!++;
+  }
+  const distinct = Float64Array.from(byCount.keys());
+  const levelOf = new Map<number, number>();
+  distinct.forEach((v, j) => {
+    levelOf.set(v, j);
+  });
+  return {
+    n: Float64Array.from(pn),
+    e: Float64Array.from(pe),
+    weight: Float64Array.from(pw),
+    level: Int32Array.from(pn, (v) => levelOf.get(v)!),
+    distinct,
+    logFactorial: distinct.map((v) => logGamma(v + 1)),
+    pairs: m,
+  };
+}
+
+/** θ in unconstrained coordinates: log α1, log β1, log α2, log β2, logit P. */
+function toTheta(prior: GammaMixturePrior): number[] {
+  return [
+    Math.log(prior.alpha1),
+    Math.log(prior.beta1),
+    Math.log(prior.alpha2),
+    Math.log(prior.beta2),
+    Math.log(prior.p / (1 - prior.p)),
+  ];
+}
+
+function fromTheta(theta: number[]): GammaMixturePrior {
+  return {
+    alpha1: Math.exp(theta[0]!),
+    beta1: Math.exp(theta[1]!),
+    alpha2: Math.exp(theta[2]!),
+    beta2: Math.exp(theta[3]!),
+    p: 1 / (1 + Math.exp(-theta[4]!)),
+  };
+}
+
+/**
+ * Truncated marginal log-likelihood Σ log[P·f1(n)/(1 − f1(0)) + (1 − P)·f2(n)/(1 − f2(0))] with f_c the
+ * negative binomial NB(n; α_c, β_c/(β_c + E)), and its gradient in the unconstrained coordinates.
+ */
+function logLikelihood(
+  data: Prepared,
+  theta: number[],
+  wantGradient: boolean,
+): { value: number; gradient: number[] } {
+  const { alpha1: a1, beta1: b1, alpha2: a2, beta2: b2, p } = fromTheta(theta);
+  const k = data.distinct.length;
+  // Per distinct count: log Γ(α + n) − log Γ(α) − log n!, and ψ(α + n) − ψ(α).
+  const lg1 = new Float64Array(k);
+  const lg2 = new Float64Array(k);
+  const dg1 = new Float64Array(k);
+  const dg2 = new Float64Array(k);
+  const la1 = logGamma(a1);
+  const la2 = logGamma(a2);
+  const da1 = digamma(a1);
+  const da2 = digamma(a2);
+  for (let j = 0; j < k; j++) {
+    const v = data.distinct[j]!;
+    lg1[j] = logGamma(a1 + v) - la1 - data.logFactorial[j]!;
+    lg2[j] = logGamma(a2 + v) - la2 - data.logFactorial[j]!;
+    if (wantGradient) {
+      dg1[j] = digamma(a1 + v) - da1;
+      dg2[j] = digamma(a2 + v) - da2;
+    }
+  }
+  const logB1 = Math.log(b1);
+  const logB2 = Math.log(b2);
+  const logP = Math.log(p);
+  const logQ = Math.log1p(-p);
+  let value = 0;
+  let gA1 = 0;
+  let gB1 = 0;
+  let gA2 = 0;
+  let gB2 = 0;
+  let gP = 0;
+  const { n, e, level, weight } = data;
+  for (let i = 0; i < n.length; i++) {
+    const wt = weight[i]!;
+    const ni = n[i]!;
+    const ei = e[i]!;
+    const lv = level[i]!;
+    const logE = Math.log(ei);
+    const logBE1 = Math.log(b1 + ei);
+    const logBE2 = Math.log(b2 + ei);
+    // log NB pmf and log P(N = 0) of each component; each component is truncated at zero on its own.
+    const logH1 = a1 * (logB1 - logBE1);
+    const logH2 = a2 * (logB2 - logBE2);
+    const h1 = Math.exp(logH1);
+    const h2 = Math.exp(logH2);
+    const logStar1 = lg1[lv]! + logH1 + ni * (logE - logBE1) - Math.log1p(-h1);
+    const logStar2 = lg2[lv]! + logH2 + ni * (logE - logBE2) - Math.log1p(-h2);
+    const t1 = logP + logStar1;
+    const t2 = logQ + logStar2;
+    const top = Math.max(t1, t2);
+    const w1raw = Math.exp(t1 - top);
+    const w2raw = Math.exp(t2 - top);
+    value += wt * (top + Math.log(w1raw + w2raw));
+    if (!wantGradient) continue;
+    const w1 = (wt * w1raw) / (w1raw + w2raw);
+    const w2 = wt - w1;
+    // d/dθ log[g/(1 − h)] = d log g/dθ + (dh/dθ)/(1 − h).
+    const dA1 = dg1[lv]! + (logB1 - logBE1) + (h1 * (logB1 - logBE1)) / (1 - h1);
+    const dA2 = dg2[lv]! + (logB2 - logBE2) + (h2 * (logB2 - logBE2)) / (1 - h2);
+    const dB1 = a1 / b1 - (a1 + ni) / (b1 + ei) + (h1 * a1 * ei) / (b1 * (b1 + ei) * (1 - h1));
+    const dB2 = a2 / b2 - (a2 + ni) / (b2 + ei) + (h2 * a2 * ei) / (b2 * (b2 + ei) * (1 - h2));
+    gA1 += w1 * dA1;
+    gA2 += w2 * dA2;
+    gB1 += w1 * dB1;
+    gB2 += w2 * dB2;
+    gP += w1 / p - w2 / (1 - p);
+  }
+  return { value, gradient: [gA1 * a1, gB1 * b1, gA2 * a2, gB2 * b2, gP * p * (1 - p)] };
+}
+
+/**
+ * Maximum-likelihood fit of the two-gamma mixture prior (DuMouchel 1999 §4; openEBGM autoHyper keeps the best
+ * of several starts): BFGS with backtracking line search in log/logit coordinates, from each start.
+ */
+export function fitPrior(
+  counts: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  starts: GammaMixturePrior[] = DEFAULT_STARTS,
+): PriorFit {
+  const data = prepare(counts, expected);
+  if (data.pairs === 0) throw new RangeError('pairs: no product–event pairs to fit the prior to');
+  let best: PriorFit | null = null;
+  for (const start of starts) {
+    const fit = bfgs(data, toTheta(start));
+    if (Number.isFinite(fit.logLik) && (!best || fit.logLik > best.logLik)) best = fit;
+  }
+  if (!best) throw new RangeError('pairs: the prior fit did not converge from any starting point');
+  return best;
+}
+
+function bfgs(data: Prepared, theta0: number[]): PriorFit {
+  const dim = theta0.length;
+  let theta = theta0.slice();
+  let cur = logLikelihood(data, theta, true);
+  // Minimise the negative log-likelihood; H approximates the inverse Hessian.
+  let grad = cur.gradient.map((g) => -g);
+  let h = identity(dim);
+  let iterations = 0;
+  for (; iterations < 500; iterations++) {
+    const dir = h.map((row) => -row.reduce((s, v, j) => s + v * grad[j]!, 0));
+    let slope = dir.reduce((s, v, j) => s + v * grad[j]!, 0);
+    if (slope >= 0) {
+      h = identity(dim);
+      for (let j = 0; j < dim; j++) dir[j] = -grad[j]!;
+      slope = -grad.reduce((s, g) => s + g * g, 0);
+    }
+    let step = 1;
+    // Keep steps in log coordinates moderate so exp() cannot overflow.
+    const maxComponent = Math.max(...dir.map(Math.abs));
+    if (maxComponent > 5) step = 5 / maxComponent;
+    let next = theta;
+    let nextValue: { value: number; gradient: number[] } | null = null;
+    for (let k = 0; k < 60; k++) {
+      next = theta.map((t, j) => t + step * dir[j]!);
+      const v = logLikelihood(data, next, false).value;
+      if (Number.isFinite(v) && -v <= -cur.value + 1e-4 * step * slope) {
+        nextValue = logLikelihood(data, next, true);
+        break;
+      }
+      step /= 2;
+    }
+    if (!nextValue) break;
+    const nextGrad = nextValue.gradient.map((g) => -g);
+    const s = next.map((t, j) => t - theta[j]!);
+    const y = nextGrad.map((g, j) => g - grad[j]!);
+    const improvement = nextValue.value - cur.value;
+    theta = next;
+    cur = nextValue;
+    grad = nextGrad;
+    const sy = s.reduce((acc, v, j) => acc + v * y[j]!, 0);
+    if (sy > 1e-300) h = bfgsUpdate(h, s, y, sy);
+    const gradNorm = Math.max(...grad.map(Math.abs));
+    if (
+      gradNorm < 1e-7 * Math.max(1, Math.abs(cur.value) / data.pairs) ||
+      Math.abs(improvement) < 1e-13 * Math.abs(cur.value)
+    )
+      break;
+  }
+  return { ...fromTheta(theta), logLik: cur.value, iterations };
+}
+
+function identity(dim: number): number[][] {
+  return Array.from({ length: dim }, (_, i) => Array.from({ length: dim }, (_, j) => (i === j ? 1 : 0)));
+}
+
+function bfgsUpdate(h: number[][], s: number[], y: number[], sy: number): number[][] {
+  const dim = s.length;
+  const hy = h.map((row) => row.reduce((acc, v, j) => acc + v * y[j]!, 0));
+  const yhy = y.reduce((acc, v, j) => acc + v * hy[j]!, 0);
+  const out = identity(dim);
+  for (let i = 0; i < dim; i++)
+    for (let j = 0; j < dim; j++)
+      out[i]![j] =
+        h[i]![j]! + ((sy + yhy) * s[i]! * s[j]!) / (sy * sy) - (hy[i]! * s[j]! + s[i]! * hy[j]!) / sy;
+  return out;
+}
+
+export interface PosteriorScores {
+  /** Posterior probability that λ came from the first mixture component (openEBGM's Qn). */
+  qn: number;
+  ebgm: number;
+  eb05: number;
+  eb95: number;
+}
+
+/**
+ * Posterior of λ given N = n: Qn·Γ(α1 + n, β1 + E) + (1 − Qn)·Γ(α2 + n, β2 + E). EBGM = exp(E[log λ])
+ * (DuMouchel 1999 eq. 11); EB05 and EB95 are the posterior 5% and 95% quantiles.
+ */
+export function posteriorScores(prior: GammaMixturePrior, n: number, e: number): PosteriorScores {
+  const { alpha1: a1, beta1: b1, alpha2: a2, beta2: b2, p } = prior;
+  const logNb = (a: number, b: number) =>
+    logGamma(a + n) - logGamma(a) - logGamma(n + 1) + a * Math.log(b / (b + e)) + n * Math.log(e / (b + e));
+  const t1 = Math.log(p) + logNb(a1, b1);
+  const t2 = Math.log1p(-p) + logNb(a2, b2);
+  const qn = 1 / (1 + Math.exp(t2 - t1));
+  const meanLog = qn * (digamma(a1 + n) - Math.log(b1 + e)) + (1 - qn) * (digamma(a2 + n) - Math.log(b2 + e));
+  return {
+    qn,
+    ebgm: Math.exp(meanLog),
+    eb05: mixtureQuantile(0.05, qn, a1 + n, b1 + e, a2 + n, b2 + e),
+    eb95: mixtureQuantile(0.95, qn, a1 + n, b1 + e, a2 + n, b2 + e),
+  };
+}
+
+/**
+ * Quantile of w·Gamma(s1, r1) + (1 − w)·Gamma(s2, r2) by safeguarded Newton iteration on the mixture
+ * distribution function, started from the Wilson–Hilferty approximation of the heavier component.
+ */
+export function mixtureQuantile(
+  prob: number,
+  w: number,
+  s1: number,
+  r1: number,
+  s2: number,
+  r2: number,
+): number {
+  const lg1 = logGamma(s1);
+  const lg2 = logGamma(s2);
+  const cdf = (x: number) => w * gammaP(s1, r1 * x) + (1 - w) * gammaP(s2, r2 * x);
+  const pdf = (x: number) =>
+    w * Math.exp(s1 * Math.log(r1) + (s1 - 1) * Math.log(x) - r1 * x - lg1) +
+    (1 - w) * Math.exp(s2 * Math.log(r2) + (s2 - 1) * Math.log(x) - r2 * x - lg2);
+  const z = normalQuantile(prob);
+  const wh = (s: number, r: number) => {
+    const c = 1 - 1 / (9 * s) + z / (3 * Math.sqrt(s));
+    return c > 0 ? (s * c * c * c) / r : s / r / 10;
+  };
+  let x = w >= 0.5 ? wh(s1, r1) : wh(s2, r2);
+  let lo = 0;
+  let hi = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 100; i++) {
+    const f = cdf(x) - prob;
+    if (f === 0) return x;
+    if (f < 0) lo = x;
+    else hi = x;
+    const dens = pdf(x);
+    let next = dens > 0 ? x - f / dens : Number.NaN;
+    if (!(next > lo && next < hi))
+      next = Number.isFinite(hi) ? (lo + hi) / 2 : Math.max(2 * x, lo * 2 + 1e-300);
+    if (Math.abs(next - x) <= 1e-13 * x) return next;
+    x = next;
+  }
+  return x;
+}
