@@ -50,6 +50,11 @@ export function mapGlAlleles(gl: GlString, f: (allele: string) => string[]): GlS
   );
 }
 
+/** Applies `f` to every allele list (the `/` level), keeping the structure above it. */
+export function mapGlLists(gl: GlString, f: (list: AlleleList) => AlleleList): GlString {
+  return gl.map((gls) => gls.map((g) => g.map((h) => h.map((list) => f(list)))));
+}
+
 /** Every allele name of the string, in order of appearance. */
 export function glAlleles(gl: GlString): string[] {
   return gl.flat(4);
