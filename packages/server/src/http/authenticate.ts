@@ -30,6 +30,8 @@ export function installAuthentication(app: FastifyInstance, platform: Platform):
   app.decorateRequest('auth', null);
   app.addHook('onRequest', async (request) => {
     if (!request.url.startsWith('/api/') || request.routeOptions.config?.public) return;
+    // The API documentation page and its assets are public, like the OpenAPI document they render.
+    if (request.url === '/api/docs' || request.url.startsWith('/api/docs/')) return;
     const header = request.headers.authorization;
     if (header?.startsWith('Bearer ')) {
       const result = await platform.auth.authenticate(header.slice(7).trim());
