@@ -1,0 +1,4 @@
+/** Quality control: release specifications, cell dose per kg, Westgard rules and Levey–Jennings statistics. */
+export * from './dose';
+export * from './specification';
+export * from './westgard';
