@@ -1,0 +1,20 @@
+import type * as Contract from '@cgtlink/server/http/schemas';
+import type { z } from 'zod';
+
+// The server's zod schemas are the contract; only their types cross into the browser bundle.
+export type Principal = z.infer<typeof Contract.PrincipalOut>;
+export type Session = z.infer<typeof Contract.SessionOut>;
+export type Organization = z.infer<typeof Contract.OrganizationOut>;
+export type OrganizationCreate = z.infer<typeof Contract.OrganizationCreate>;
+export type OrganizationPatch = z.infer<typeof Contract.OrganizationPatch>;
+export type User = z.infer<typeof Contract.UserOut>;
+export type UserCreate = z.infer<typeof Contract.UserCreate>;
+export type UserPatch = z.infer<typeof Contract.UserPatch>;
+export type Patient = z.infer<typeof Contract.PatientOut>;
+export type PatientCreate = z.infer<typeof Contract.PatientCreate>;
+export type Sex = z.infer<typeof Contract.Sex>;
+/** Query of GET /api/audit; the server defaults `limit`. */
+export type AuditQuery = Omit<z.infer<typeof Contract.AuditQuery>, 'limit'> & { limit?: number };
+export type AuditRecord = z.infer<typeof Contract.AuditRecordOut>;
+export type ChangeLine = z.infer<typeof Contract.ChangeLineOut>;
+export type VerifyReport = z.infer<typeof Contract.VerifyOut>;

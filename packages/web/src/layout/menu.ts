@@ -1,0 +1,63 @@
+import type { End } from '@cgtlink/domain/access/index';
+
+/** The pages of the web app; which of them an end sees is decided by `menuFor`. */
+export type NavKey =
+  | 'overview'
+  | 'patients'
+  | 'myRecord'
+  | 'audit'
+  | 'organizations'
+  | 'users'
+  | 'laboratory';
+
+export interface NavEntry {
+  key: NavKey;
+  path: string;
+  /** i18n key of the menu label. */
+  labelKey: string;
+  /** Stable hook for the browser tests. */
+  testId: string;
+}
+
+const entry = (key: NavKey, path: string, labelKey: string, testId: string): NavEntry => ({
+  key,
+  path,
+  labelKey,
+  testId,
+});
+
+const OVERVIEW = entry('overview', '/overview', 'nav.overview', 'nav-overview');
+const PATIENTS = entry('patients', '/patients', 'nav.patients', 'nav-patients');
+const PATIENTS_DEID = entry('patients', '/patients', 'nav.patientsDeid', 'nav-patients');
+const MY_RECORD = entry('myRecord', '/my-record', 'nav.myRecord', 'nav-my-record');
+const AUDIT = entry('audit', '/audit', 'nav.audit', 'nav-audit');
+const ORGANIZATIONS = entry('organizations', '/organizations', 'nav.organizations', 'nav-organizations');
+const DIRECTORY = entry('organizations', '/organizations', 'nav.directory', 'nav-organizations');
+const USERS = entry('users', '/users', 'nav.users', 'nav-users');
+const LABORATORY = entry('laboratory', '/laboratory', 'nav.laboratory', 'nav-laboratory');
+
+// One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
+const MENUS: Record<End, readonly NavEntry[]> = {
+  admin: [ORGANIZATIONS, USERS, AUDIT],
+  regulator: [OVERVIEW, PATIENTS_DEID, AUDIT],
+  hospital: [PATIENTS],
+  laboratory: [LABORATORY],
+  patient: [MY_RECORD],
+  sponsor: [DIRECTORY],
+  foundation: [DIRECTORY],
+};
+
+/** The side menu of an end, in display order. */
+export function menuFor(end: End): readonly NavEntry[] {
+  return MENUS[end];
+}
+
+/** Where an end lands after signing in: the first entry of its menu. */
+export function homePathFor(end: End): string {
+  return MENUS[end][0]!.path;
+}
+
+/** Whether a page belongs to an end's menu (pages outside it answer "not permitted"). */
+export function mayOpen(end: End, key: NavKey): boolean {
+  return MENUS[end].some((e) => e.key === key);
+}

@@ -1,0 +1,19 @@
+import { ArrowLeftOutlined } from '@ant-design/icons';
+import { Button, Space } from 'antd';
+import { useTranslation } from 'react-i18next';
+import { useNavigate, useParams } from 'react-router-dom';
+import { PatientRecord } from '../components/PatientRecord';
+
+export function PatientDetailPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const { id = '' } = useParams();
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Button icon={<ArrowLeftOutlined />} onClick={() => navigate('/patients')}>
+        {t('common.back')}
+      </Button>
+      <PatientRecord patientId={id} title={t('patient.detailTitle')} />
+    </Space>
+  );
+}

@@ -1,0 +1,76 @@
+import { endOf } from '@cgtlink/domain/access/index';
+import { Spin } from 'antd';
+import { type ComponentType, lazy, type ReactNode, Suspense } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router-dom';
+import { AppLayout } from './layout/AppLayout';
+import { homePathFor, mayOpen, type NavKey } from './layout/menu';
+import { LoginPage } from './pages/LoginPage';
+import { ForbiddenPage, NotFoundPage } from './pages/StatusPages';
+import { useSession } from './session/SessionContext';
+
+// Each screen is its own chunk: a hospital user never downloads the audit viewer.
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+const OverviewPage = page(() => import('./pages/OverviewPage'), 'OverviewPage');
+const PatientsPage = page(() => import('./pages/PatientsPage'), 'PatientsPage');
+const PatientDetailPage = page(() => import('./pages/PatientDetailPage'), 'PatientDetailPage');
+const MyRecordPage = page(() => import('./pages/MyRecordPage'), 'MyRecordPage');
+const OrganizationsPage = page(() => import('./pages/OrganizationsPage'), 'OrganizationsPage');
+const UsersPage = page(() => import('./pages/UsersPage'), 'UsersPage');
+const AuditPage = page(() => import('./pages/AuditPage'), 'AuditPage');
+const LaboratoryPage = page(() => import('./pages/LaboratoryPage'), 'LaboratoryPage');
+
+export function Loading() {
+  return (
+    <div style={{ display: 'flex', justifyContent: 'center', padding: 48 }}>
+      <Spin size="large" />
+    </div>
+  );
+}
+
+function RequireSession({ children }: { children: ReactNode }) {
+  const { status } = useSession();
+  const location = useLocation();
+  if (status === 'restoring') return <Loading />;
+  if (status === 'anonymous') return <Navigate to="/login" replace state={{ from: location.pathname }} />;
+  return children;
+}
+
+/** Pages outside the principal's menu answer "not permitted" instead of a failing API call. */
+function Guard({ nav, children }: { nav: NavKey; children: ReactNode }) {
+  const { principal } = useSession();
+  if (!principal || !mayOpen(endOf(principal.role), nav)) return <ForbiddenPage />;
+  return <Suspense fallback={<Loading />}>{children}</Suspense>;
+}
+
+function Home() {
+  const { principal } = useSession();
+  return principal ? <Navigate to={homePathFor(endOf(principal.role))} replace /> : <Loading />;
+}
+
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route
+        element={
+          <RequireSession>
+            <AppLayout />
+          </RequireSession>
+        }
+      >
+        <Route index element={<Home />} />
+        <Route path="overview" element={<Guard nav="overview">{<OverviewPage />}</Guard>} />
+        <Route path="patients" element={<Guard nav="patients">{<PatientsPage />}</Guard>} />
+        <Route path="patients/:id" element={<Guard nav="patients">{<PatientDetailPage />}</Guard>} />
+        <Route path="my-record" element={<Guard nav="myRecord">{<MyRecordPage />}</Guard>} />
+        <Route path="organizations" element={<Guard nav="organizations">{<OrganizationsPage />}</Guard>} />
+        <Route path="users" element={<Guard nav="users">{<UsersPage />}</Guard>} />
+        <Route path="audit" element={<Guard nav="audit">{<AuditPage />}</Guard>} />
+        <Route path="laboratory" element={<Guard nav="laboratory">{<LaboratoryPage />}</Guard>} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

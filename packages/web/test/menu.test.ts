@@ -1,0 +1,44 @@
+import { endOf, ROLES } from '@cgtlink/domain/access/index';
+import { describe, expect, it } from 'vitest';
+import { en } from '../src/i18n/en';
+import { homePathFor, mayOpen, menuFor } from '../src/layout/menu';
+
+const labels = (role: (typeof ROLES)[number]) => menuFor(endOf(role)).map((e) => e.testId);
+
+describe('side menu per end', () => {
+  it('a hospital physician sees Patients only, no audit or administration', () => {
+    expect(labels('hospital_physician')).toEqual(['nav-patients']);
+    expect(mayOpen('hospital', 'audit')).toBe(false);
+    expect(mayOpen('hospital', 'organizations')).toBe(false);
+  });
+
+  it('the regulator sees the overview, de-identified patients and the audit trail', () => {
+    expect(labels('regulator_inspector')).toEqual(['nav-overview', 'nav-patients', 'nav-audit']);
+    expect(menuFor('regulator')[1]!.labelKey).toBe('nav.patientsDeid');
+  });
+
+  it('the platform administrator manages organizations and users and reads the audit trail', () => {
+    expect(labels('platform_admin')).toEqual(['nav-organizations', 'nav-users', 'nav-audit']);
+    expect(mayOpen('admin', 'patients')).toBe(false);
+  });
+
+  it('laboratory staff see their laboratory; patients their record; sponsors and foundations the directory', () => {
+    for (const role of ['lab_analyst', 'qc_manager', 'qualified_person'] as const)
+      expect(labels(role)).toEqual(['nav-laboratory']);
+    expect(labels('patient')).toEqual(['nav-my-record']);
+    expect(labels('sponsor_user')).toEqual(['nav-organizations']);
+    expect(labels('foundation_user')).toEqual(['nav-organizations']);
+    expect(menuFor('sponsor')[0]!.labelKey).toBe('nav.directory');
+  });
+
+  it('every role lands on the first page of its menu, and every menu label is translated', () => {
+    for (const role of ROLES) {
+      const end = endOf(role);
+      expect(homePathFor(end)).toBe(menuFor(end)[0]!.path);
+      for (const entry of menuFor(end)) {
+        const [group, key] = entry.labelKey.split('.') as [keyof typeof en, string];
+        expect((en[group] as Record<string, string>)[key], entry.labelKey).toBeTruthy();
+      }
+    }
+  });
+});
