@@ -1,19 +1,23 @@
 import type { Command } from 'commander';
 import { registerAudit } from './audit';
+import { registerHla } from './hla';
 import { registerIsbt } from './isbt';
 import { registerMigrate } from './migrate';
 import { registerSeed } from './seed';
 import { registerServe } from './serve';
+import { registerStats } from './stats';
 import { registerUsers } from './users';
 
 /**
  * Every `cgtlink` sub-command registers itself here, one line each, so the command tree is visible in one place.
  */
 export function registerCommands(program: Command): void {
+  registerStats(program);
   registerIsbt(program);
   registerServe(program);
   registerMigrate(program);
   registerSeed(program);
   registerUsers(program);
   registerAudit(program);
+  registerHla(program);
 }

@@ -11,7 +11,7 @@
  * matching (WHO 2010 report: the suffix belongs to the full allele name).
  */
 import { HlaNameError, splitAlleleName } from './allele-name';
-import { formatGlString, type GlString, mapGlAlleles, mapGlLists, parseGlString } from './gl-string';
+import { formatGlString, type GlString, mapGlAlleles, parseGlString } from './gl-string';
 import { type HlaRelease, isNullAllele } from './release';
 import { type ResolveOptions, resolveAlleleToken } from './resolve';
 import { alleleAntigens, looksLikeAntigen, parseAntigen } from './serology';
