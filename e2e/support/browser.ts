@@ -49,3 +49,22 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
   await page.getByTestId('login-submit').click();
   await page.getByTestId('logout').waitFor();
 }
+
+/** The options of the antd Select dropdown that is open now. */
+export function openOptions(page: Page) {
+  return page.locator('.ant-select-dropdown:visible .ant-select-item-option');
+}
+
+/** Waits until no Select dropdown is on screen (they fade out after a choice). */
+export async function dropdownsClosed(page: Page): Promise<void> {
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll('.ant-select-dropdown')].every((d) => !d.checkVisibility()),
+  );
+}
+
+/** Opens the antd Select marked with `testId` and picks the option whose label starts with `label`. */
+export async function choose(page: Page, testId: string, label: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  await openOptions(page).filter({ hasText: label }).first().click();
+  await dropdownsClosed(page);
+}
