@@ -1,3 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ORGANIZATION_KINDS, ROLES } from '@cgtlink/domain/access/index';
 import { describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en';
 import { zhCN } from '../src/i18n/zh-CN';
@@ -36,5 +40,29 @@ describe('translations', () => {
   it('the default language is Chinese: zh-CN labels contain CJK characters', () => {
     expect(zhCN.nav.patients).toMatch(/[\u4e00-\u9fff]/);
     expect(zhCN.nav.audit).toBe('审计追踪');
+  });
+});
+
+describe('keys used by the source', () => {
+  const srcDir = fileURLToPath(new URL('../src', import.meta.url));
+  const sources = readdirSync(srcDir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /\.tsx?$/.test(f) && !f.startsWith('i18n'))
+    .map((f) => readFileSync(join(srcDir, f), 'utf8'));
+  const known = new Set(leafKeys(zhCN));
+  const groups = Object.keys(zhCN);
+
+  it('every literal key in the source (t("group.key"), labelKey) exists in the translations', () => {
+    // Policy actions such as can(principal, 'audit.read') look alike but are not translation keys.
+    const pattern = new RegExp(`(?<!can\\(\\w+, )'((?:${groups.join('|')})\\.[A-Za-z_]+)'`, 'g');
+    const used = new Set(sources.flatMap((text) => [...text.matchAll(pattern)].map((m) => m[1]!)));
+    expect(used.size).toBeGreaterThan(100);
+    const missing = [...used].filter((key) => !known.has(key));
+    expect(missing).toEqual([]);
+  });
+
+  it('every role, organization kind and sex the contract allows has a label (keys built at run time)', () => {
+    for (const role of ROLES) expect(known.has(`role.${role}`), role).toBe(true);
+    for (const kind of ORGANIZATION_KINDS) expect(known.has(`orgKind.${kind}`), kind).toBe(true);
+    for (const sex of ['female', 'male', 'unknown']) expect(known.has(`sex.${sex}`), sex).toBe(true);
   });
 });

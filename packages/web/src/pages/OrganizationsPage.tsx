@@ -149,6 +149,7 @@ function EditOrganization({
       okText={t('common.save')}
       cancelText={t('common.cancel')}
       confirmLoading={saving}
+      okButtonProps={{ 'data-testid': 'org-edit-submit' } as ButtonProps}
       destroyOnHidden
     >
       <ErrorAlert error={error} />
@@ -163,7 +164,7 @@ function EditOrganization({
             <Input />
           </Form.Item>
           <Form.Item name="nameEn" label={t('org.nameEn')} rules={[{ required: true }]}>
-            <Input />
+            <Input data-testid="org-edit-name-en" />
           </Form.Item>
           <Form.Item name="active" label={t('common.status')} valuePropName="checked">
             <Switch checkedChildren={t('common.active')} unCheckedChildren={t('common.inactive')} />
@@ -225,13 +226,19 @@ export function OrganizationsPage() {
           key: 'actions',
           render: (_: unknown, org: Organization) => (
             <Space>
-              <Button size="small" icon={<EditOutlined />} onClick={() => setEditing(org)}>
+              <Button
+                size="small"
+                icon={<EditOutlined />}
+                onClick={() => setEditing(org)}
+                data-testid="org-edit"
+              >
                 {t('common.edit')}
               </Button>
               <Button
                 size="small"
                 icon={<HistoryOutlined />}
                 onClick={() => setHistory({ entityType: 'organization', entityId: org.id })}
+                data-testid="org-history"
               >
                 {t('audit.history')}
               </Button>

@@ -201,6 +201,7 @@ function ResetPassword({ user, onClose, onDone }: { user: User | null; onClose()
       okText={t('common.save')}
       cancelText={t('common.cancel')}
       confirmLoading={saving}
+      okButtonProps={{ 'data-testid': 'user-reset-submit' } as ButtonProps}
       destroyOnHidden
     >
       <ErrorAlert error={error} />
@@ -211,7 +212,7 @@ function ResetPassword({ user, onClose, onDone }: { user: User | null; onClose()
           extra={t('user.passwordHelp')}
           rules={[{ required: true }]}
         >
-          <Input.Password autoComplete="new-password" />
+          <Input.Password autoComplete="new-password" data-testid="user-new-password" />
         </Form.Item>
         <Form.Item name="reason" label={t('common.reason')} extra={t('common.reasonHelp')}>
           <Input.TextArea rows={2} />
@@ -323,16 +324,21 @@ export function UsersPage() {
                     cancelText={t('common.cancel')}
                     onConfirm={() => setActive(user, false)}
                   >
-                    <Button size="small" danger>
+                    <Button size="small" danger data-testid="user-disable">
                       {t('user.disable')}
                     </Button>
                   </Popconfirm>
                 ) : (
-                  <Button size="small" onClick={() => void setActive(user, true)}>
+                  <Button size="small" onClick={() => void setActive(user, true)} data-testid="user-enable">
                     {t('user.enable')}
                   </Button>
                 )}
-                <Button size="small" icon={<KeyOutlined />} onClick={() => setResetting(user)}>
+                <Button
+                  size="small"
+                  icon={<KeyOutlined />}
+                  onClick={() => setResetting(user)}
+                  data-testid="user-reset-password"
+                >
                   {t('user.resetPassword')}
                 </Button>
                 <Button
