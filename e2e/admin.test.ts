@@ -1,6 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { choose, launchBrowser, newPage, openOptions, signIn } from './support/browser';
+import { DEMO_PASSWORD } from './support/server';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -80,5 +81,78 @@ describe('platform administrator', () => {
     await second.page.getByTestId('lab-users').getByRole('cell', { name: USERNAME, exact: true }).waitFor();
     expect(await second.page.getByTestId('identity-role').textContent()).toBe('质量受权人');
     await second.context.close();
+  });
+
+  it('edits an organization under optimistic locking: a stale edit is refused and the history shows the change', async () => {
+    const { context, page } = await newPage(browser, baseUrl);
+    await signIn(page, 'admin');
+    const row = page.getByTestId('org-table').getByRole('row', { name: /THAL-CARE/ });
+    await row.getByTestId('org-edit').click();
+    await page.getByTestId('org-edit-name-en').waitFor();
+
+    // Meanwhile, in a second tab of the same session, the same organization is renamed first.
+    const other = await context.newPage();
+    await other.goto('/organizations');
+    await other
+      .getByTestId('org-table')
+      .getByRole('row', { name: /THAL-CARE/ })
+      .getByTestId('org-edit')
+      .click();
+    await other.getByTestId('org-edit-name-en').fill('Thalassaemia Care Foundation');
+    await other.getByTestId('org-edit-submit').click();
+    await other.getByText('已保存机构 THAL-CARE').waitFor();
+    await other.close();
+
+    // The first tab still holds the old version: the server answers 409 and the list is reloaded.
+    await page.getByTestId('org-edit-name-en').fill('Thal Care');
+    await page.getByTestId('org-edit-submit').click();
+    await page.getByText('该记录已被他人修改').waitFor();
+    await row.getByText('Thalassaemia Care Foundation').waitFor();
+
+    await row.getByTestId('org-history').click();
+    const drawer = page.locator('.ant-drawer');
+    // One line per changed field; the update names the column (name_en) where the creation said nameEn.
+    const change = drawer.getByRole('row', { name: /name_?en/i }).filter({ hasText: '修改' });
+    await change.waitFor();
+    expect(await change.textContent()).toContain('Thalassemia Care Foundation');
+    expect(await change.textContent()).toContain('Thalassaemia Care Foundation');
+    expect(await drawer.getByText('Thal Care', { exact: true }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('disables and re-enables an account and resets its password', async () => {
+    const { context, page } = await newPage(browser, baseUrl);
+    await signIn(page, 'admin');
+    await page.getByTestId('nav-users').click();
+    // foundation.yang is used by no other browser test.
+    const row = page.getByTestId('user-table').getByRole('row', { name: /foundation\.yang/ });
+    await row.getByTestId('user-disable').click();
+    // antd spaces out two-character Chinese button labels ("停 用").
+    await page
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /停\s?用/ })
+      .click();
+    await row.getByText('停用', { exact: true }).waitFor();
+
+    const refused = await newPage(browser, baseUrl);
+    await refused.page.goto('/login');
+    await refused.page.getByTestId('login-username').fill('foundation.yang');
+    await refused.page.getByTestId('login-password').fill(DEMO_PASSWORD);
+    await refused.page.getByTestId('login-submit').click();
+    await refused.page.getByTestId('login-error').waitFor();
+    await refused.context.close();
+
+    await row.getByTestId('user-enable').click();
+    await row.getByText('启用', { exact: true }).waitFor();
+    await row.getByTestId('user-reset-password').click();
+    await page.getByTestId('user-new-password').fill('Thal-care-reset-2026');
+    await page.getByTestId('user-reset-submit').click();
+    await page.getByText('已重置 foundation.yang 的密码').waitFor();
+    await context.close();
+
+    const again = await newPage(browser, baseUrl);
+    await signIn(again.page, 'foundation.yang', 'Thal-care-reset-2026');
+    await again.page.getByTestId('nav-organizations').waitFor();
+    await again.context.close();
   });
 });
