@@ -1,7 +1,9 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
-/** The fields of an audit entry that its seal covers, as read back from the database (all text). */
-export interface SealableEvent {
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** The fields of an audit entry that its seal covers, each as the database prints it. */
+export interface SealedFields {
   id: number;
   occurredAt: string;
   actorUserId: string | null;
@@ -17,35 +19,13 @@ export interface SealableEvent {
   requestId: string | null;
 }
 
-export const GENESIS_HASH = '0'.repeat(64);
-
 /**
- * SHA-256 over the previous entry's hash and this entry's content. The content is a JSON array in a fixed field
- * order; jsonb values arrive as PostgreSQL's own deterministic text, so no re-serialization is needed.
+ * Select list that reads the covered fields as text, independent of the session: the timestamp in UTC, jsonb in
+ * PostgreSQL's deterministic text form. The sealer and the verifier read entries through this one list.
  */
-export function chainHash(prevHash: string, e: SealableEvent): string {
-  const content = JSON.stringify([
-    e.id,
-    e.occurredAt,
-    e.actorUserId,
-    e.actorName,
-    e.organizationId,
-    e.role,
-    e.action,
-    e.entityType,
-    e.entityId,
-    e.oldValues,
-    e.newValues,
-    e.reason,
-    e.requestId,
-  ]);
-  return createHash('sha256').update(prevHash).update(content).digest('hex');
-}
-
-/** SQL select list that reads an event in the exact text form `chainHash` expects. */
-export const SEALABLE_COLUMNS = `
+export const SEALED_FIELDS_SQL = `
   e.id,
-  to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "occurredAt",
+  (e.occurred_at AT TIME ZONE 'UTC')::text AS "occurredAt",
   e.actor_user_id::text AS "actorUserId",
   e.actor_name AS "actorName",
   e.organization_id::text AS "organizationId",
@@ -57,3 +37,18 @@ export const SEALABLE_COLUMNS = `
   e.new_values::text AS "newValues",
   e.reason,
   e.request_id AS "requestId"`;
+
+/** Length-prefixed field: no value can imitate a boundary; `~` marks null, distinct from an empty string. */
+function field(value: string | null): string {
+  return value === null ? '~' : `${value.length}:${value}`;
+}
+
+/** The canonical content of an audit entry: every covered field, in a fixed order. */
+export function canonicalContent(e: SealedFields): string {
+  return `${e.id}|${field(e.occurredAt)}${field(e.actorUserId)}${field(e.actorName)}${field(e.organizationId)}${field(e.role)}${field(e.action)}${field(e.entityType)}${field(e.entityId)}${field(e.oldValues)}${field(e.newValues)}${field(e.reason)}${field(e.requestId)}`;
+}
+
+/** SHA-256 over the previous entry's hash and this entry's canonical content; one-shot hashing for speed. */
+export function chainHash(prevHash: string, content: string): string {
+  return hash('sha256', `${prevHash}|${content}`);
+}

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema';
-import { chainHash, GENESIS_HASH, SEALABLE_COLUMNS, type SealableEvent } from './chain';
+import { canonicalContent, chainHash, GENESIS_HASH, SEALED_FIELDS_SQL, type SealedFields } from './chain';
 
 // One sealer at a time across every process sharing the database.
 const SEALER_LOCK = 7_240_001;
@@ -10,27 +10,40 @@ const BATCH = 5000;
  * Chains committed, unsealed audit entries into audit_seal in commit order. An entry is sealed only once every
  * transaction that could still commit an older entry has finished (its txid is below the snapshot's xmin), so
  * the chain never needs an entry inserted before one already sealed. Returns how many entries it sealed.
+ *
+ * One call fixes its horizon (xmin) at the start and walks the eligible entries in id order, batch by batch,
+ * so a large backlog is read once, not rescanned for every batch.
  */
-export async function sealPending(db: Kysely<Schema>): Promise<number> {
+export async function sealPending(
+  db: Kysely<Schema>,
+  watermark: SealWatermark = { txid: 0 },
+): Promise<number> {
   let total = 0;
+  let horizon: number | null = null;
+  let afterId = 0;
   for (;;) {
-    const sealed = await db.transaction().execute(async (tx) => {
+    const batch = await db.transaction().execute(async (tx) => {
       await sql`select pg_advisory_xact_lock(${SEALER_LOCK})`.execute(tx);
+      if (horizon === null) {
+        const now = await sql<{
+          xmin: number;
+        }>`select pg_snapshot_xmin(pg_current_snapshot())::text::bigint as xmin`.execute(tx);
+        horizon = now.rows[0]!.xmin;
+      }
       const last = await sql<{ seq: number; hash: string }>`
         select seq, hash from audit_seal order by seq desc limit 1`.execute(tx);
       let seq = last.rows[0]?.seq ?? 0;
       let prev = last.rows[0]?.hash ?? GENESIS_HASH;
-      const pending = await sql<SealableEvent>`
-        select ${sql.raw(SEALABLE_COLUMNS)}
+      const pending = await sql<SealedFields>`
+        select ${sql.raw(SEALED_FIELDS_SQL)}
         from audit_event e
-        where not exists (select 1 from audit_seal s where s.event_id = e.id)
-          and e.txid < pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+        where e.txid >= ${watermark.txid} and e.txid < ${horizon} and e.id > ${afterId}
+          and not exists (select 1 from audit_seal s where s.event_id = e.id)
         order by e.id
         limit ${BATCH}`.execute(tx);
-      if (pending.rows.length === 0) return 0;
       const seals = pending.rows.map((event) => {
         seq += 1;
-        const hash = chainHash(prev, event);
+        const hash = chainHash(prev, canonicalContent(event));
         const row = { seq, event_id: event.id, prev_hash: prev, hash };
         prev = hash;
         return row;
@@ -41,11 +54,24 @@ export async function sealPending(db: Kysely<Schema>): Promise<number> {
           .values(seals.slice(i, i + 1000))
           .execute();
       }
-      return seals.length;
+      return seals;
     });
-    total += sealed;
-    if (sealed < BATCH) return total;
+    total += batch.length;
+    if (batch.length < BATCH) {
+      // Every entry of a transaction older than the horizon is now sealed: later calls can start there.
+      watermark.txid = horizon!;
+      return total;
+    }
+    afterId = batch.at(-1)!.event_id;
   }
+}
+
+/**
+ * Every entry written by a transaction older than `txid` is sealed, so a pass need not look below it. Each
+ * sealer keeps its own; a fresh one (txid 0) scans everything once.
+ */
+export interface SealWatermark {
+  txid: number;
 }
 
 /**
@@ -56,6 +82,7 @@ export class Sealer {
   #running: Promise<void> | null = null;
   #again = false;
   #timer: NodeJS.Timeout | null = null;
+  readonly #watermark: SealWatermark = { txid: 0 };
 
   constructor(
     private readonly db: Kysely<Schema>,
@@ -73,7 +100,7 @@ export class Sealer {
   /** Seals everything committed so far; resolves when the chain has caught up. */
   async flush(): Promise<void> {
     while (this.#running) await this.#running;
-    await sealPending(this.db);
+    await sealPending(this.db, this.#watermark);
   }
 
   /** Also seals on a timer, for entries left behind by long transactions. */
@@ -92,7 +119,7 @@ export class Sealer {
     try {
       do {
         this.#again = false;
-        await sealPending(this.db);
+        await sealPending(this.db, this.#watermark);
       } while (this.#again);
     } catch (error) {
       this.onError(error);

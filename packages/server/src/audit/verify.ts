@@ -1,14 +1,14 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema';
-import { chainHash, GENESIS_HASH, SEALABLE_COLUMNS, type SealableEvent } from './chain';
+import { canonicalContent, chainHash, GENESIS_HASH, SEALED_FIELDS_SQL, type SealedFields } from './chain';
 
-export interface SealRow extends SealableEvent {
+export interface SealRow extends Omit<SealedFields, 'id'> {
+  /** The event id as read from the event row; null when the row is gone (possible only with triggers off). */
+  id: number | null;
   seq: number;
   eventId: number;
   prevHash: string;
   hash: string;
-  /** False when the sealed event row is gone (possible only with triggers disabled). */
-  present: boolean;
 }
 
 export interface BrokenLink {
@@ -43,10 +43,10 @@ export function verifySeals(rows: readonly SealRow[], cursor: ChainCursor): Brok
         problem: 'previous-hash link does not match the preceding seal',
       };
     }
-    if (!row.present) {
+    if (row.id === null) {
       return { seq: row.seq, eventId: row.eventId, problem: `audit event ${row.eventId} has been deleted` };
     }
-    if (chainHash(row.prevHash, row) !== row.hash) {
+    if (chainHash(row.prevHash, canonicalContent(row as SealedFields)) !== row.hash) {
       return {
         seq: row.seq,
         eventId: row.eventId,
@@ -69,30 +69,39 @@ export interface VerifyReport {
   millis: number;
 }
 
-/** Walks the whole sealed chain in order and names the first broken entry. */
+/**
+ * Walks the whole sealed chain in order and names the first broken entry. The next page is fetched while the
+ * current one is hashed, so on a server the database and the verifier work at the same time.
+ */
 export async function verifyAuditChain(db: Kysely<Schema>, pageSize = 20_000): Promise<VerifyReport> {
   const started = performance.now();
+  const fetchAfter = async (seq: number) =>
+    (
+      await sql<SealRow>`
+        select s.seq, s.event_id as "eventId", s.prev_hash as "prevHash", s.hash,
+          ${sql.raw(SEALED_FIELDS_SQL)}
+        from audit_seal s left join audit_event e on e.id = s.event_id
+        where s.seq > ${seq}
+        order by s.seq
+        limit ${pageSize}`.execute(db)
+    ).rows;
   let cursor: ChainCursor = { seq: 0, hash: GENESIS_HASH };
   let checked = 0;
   let firstBroken: BrokenLink | null = null;
-  for (;;) {
-    const page = await sql<SealRow>`
-      select s.seq, s.event_id as "eventId", s.prev_hash as "prevHash", s.hash, (e.id is not null) as present,
-        ${sql.raw(SEALABLE_COLUMNS)}
-      from audit_seal s left join audit_event e on e.id = s.event_id
-      where s.seq > ${cursor.seq}
-      order by s.seq
-      limit ${pageSize}`.execute(db);
-    if (page.rows.length === 0) break;
-    const result = verifySeals(page.rows, cursor);
+  let next: Promise<SealRow[]> | null = fetchAfter(0);
+  while (next) {
+    const rows: SealRow[] = await next;
+    if (rows.length === 0) break;
+    next = rows.length === pageSize ? fetchAfter(rows.at(-1)!.seq) : null;
+    const result = verifySeals(rows, cursor);
     if ('problem' in result) {
       firstBroken = result;
       checked += result.seq - cursor.seq - 1;
+      await next?.catch(() => undefined);
       break;
     }
     checked += result.seq - cursor.seq;
     cursor = result;
-    if (page.rows.length < pageSize) break;
   }
   const unsealed = await sql<{ n: number }>`
     select count(*)::int as n from audit_event e

@@ -126,6 +126,7 @@ CREATE INDEX audit_event_entity_idx ON audit_event (entity_type, entity_id, id);
 CREATE INDEX audit_event_actor_idx ON audit_event (actor_user_id, id);
 CREATE INDEX audit_event_org_idx ON audit_event (organization_id, id);
 CREATE INDEX audit_event_time_idx ON audit_event (occurred_at);
+CREATE INDEX audit_event_txid_idx ON audit_event (txid);
 
 CREATE TABLE audit_seal (
   seq bigint PRIMARY KEY,
