@@ -69,7 +69,8 @@ function prepare(n: ArrayLike<number>, e: ArrayLike<number>): Prepared {
       pw.push(1);
     } else pw[at]!++;
   }
-  const distinct = Float64Array.from(byCount.keys());
+  squash(pn, pe, pw);
+  const distinct = Float64Array.from(new Set(pn));
   const levelOf = new Map<number, number>();
   distinct.forEach((v, j) => {
     levelOf.set(v, j);
@@ -85,6 +86,58 @@ function prepare(n: ArrayLike<number>, e: ArrayLike<number>): Prepared {
   };
 }
 
+/** Above this many distinct (N, E) points the fit runs on squashed data. */
+const SQUASH_ABOVE = 50_000;
+
+/**
+ * Data squashing (DuMouchel & Pregibon 2001; openEBGM squashData): within one count N, points with neighbouring
+ * E are merged into a bin with their mean E and summed weight. Applied only to large tables, so that about
+ * SQUASH_ABOVE points remain; counts with few points stay exact. Rewrites the arrays in place.
+ */
+function squash(pn: number[], pe: number[], pw: number[]): void {
+  if (pn.length <= SQUASH_ABOVE) return;
+  const binSize = Math.ceil(pn.length / (SQUASH_ABOVE / 2));
+  const byCount = new Map<number, number[]>();
+  pn.forEach((v, i) => {
+    const list = byCount.get(v);
+    if (list) list.push(i);
+    else byCount.set(v, [i]);
+  });
+  const n: number[] = [];
+  const e: number[] = [];
+  const w: number[] = [];
+  for (const [count, idx] of byCount) {
+    if (idx.length < binSize * 10) {
+      for (const i of idx) {
+        n.push(count);
+        e.push(pe[i]!);
+        w.push(pw[i]!);
+      }
+      continue;
+    }
+    idx.sort((a, b) => pe[a]! - pe[b]!);
+    for (let k = 0; k < idx.length; k += binSize) {
+      let weight = 0;
+      let sum = 0;
+      for (let j = k; j < Math.min(k + binSize, idx.length); j++) {
+        weight += pw[idx[j]!]!;
+        sum += pw[idx[j]!]! * pe[idx[j]!]!;
+      }
+      n.push(count);
+      e.push(sum / weight);
+      w.push(weight);
+    }
+  }
+  pn.length = 0;
+  pe.length = 0;
+  pw.length = 0;
+  for (let i = 0; i < n.length; i++) {
+    pn.push(n[i]!);
+    pe.push(e[i]!);
+    pw.push(w[i]!);
+  }
+}
+
 /** θ in unconstrained coordinates: log α1, log β1, log α2, log β2, logit P. */
 function toTheta(prior: GammaMixturePrior): number[] {
   return [
@@ -94,6 +147,15 @@ function toTheta(prior: GammaMixturePrior): number[] {
     Math.log(prior.beta2),
     Math.log(prior.p / (1 - prior.p)),
   ];
+}
+
+/** Box for the search (α, β in [1e-6, 1e4], P in (2e-9, 1 − 2e-9)), so degenerate priors cannot run away. */
+const LOG_LOW = Math.log(1e-6);
+const LOG_HIGH = Math.log(1e4);
+function clampTheta(theta: number[]): number[] {
+  return theta.map((t, j) =>
+    j < 4 ? Math.min(LOG_HIGH, Math.max(LOG_LOW, t)) : Math.min(20, Math.max(-20, t)),
+  );
 }
 
 function fromTheta(theta: number[]): GammaMixturePrior {
@@ -212,7 +274,7 @@ function bfgs(data: Prepared, theta0: number[]): PriorFit {
   let grad = cur.gradient.map((g) => -g);
   let h = identity(dim);
   let iterations = 0;
-  for (; iterations < 500; iterations++) {
+  for (; iterations < 300; iterations++) {
     const dir = h.map((row) => -row.reduce((s, v, j) => s + v * grad[j]!, 0));
     let slope = dir.reduce((s, v, j) => s + v * grad[j]!, 0);
     if (slope >= 0) {
@@ -227,7 +289,7 @@ function bfgs(data: Prepared, theta0: number[]): PriorFit {
     let next = theta;
     let nextValue: { value: number; gradient: number[] } | null = null;
     for (let k = 0; k < 60; k++) {
-      next = theta.map((t, j) => t + step * dir[j]!);
+      next = clampTheta(theta.map((t, j) => t + step * dir[j]!));
       const v = logLikelihood(data, next, false).value;
       if (Number.isFinite(v) && -v <= -cur.value + 1e-4 * step * slope) {
         nextValue = logLikelihood(data, next, true);
@@ -334,7 +396,7 @@ export function mixtureQuantile(
     let next = dens > 0 ? x - f / dens : Number.NaN;
     if (!(next > lo && next < hi))
       next = Number.isFinite(hi) ? (lo + hi) / 2 : Math.max(2 * x, lo * 2 + 1e-300);
-    if (Math.abs(next - x) <= 1e-13 * x) return next;
+    if (Math.abs(next - x) <= 1e-11 * x) return next;
     x = next;
   }
   return x;
