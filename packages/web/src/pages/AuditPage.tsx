@@ -1,6 +1,5 @@
 import { ReloadOutlined, SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
 import {
-  Alert,
   AutoComplete,
   Button,
   Card,
@@ -21,6 +20,7 @@ import type { AuditRecord, VerifyReport } from '../api/types';
 import { ErrorAlert, useReportError } from '../components/errors';
 import { HistoryDrawer, type HistoryTarget } from '../components/HistoryDrawer';
 import { useLoad } from '../components/useLoad';
+import { VerifyResult } from '../components/VerifyResult';
 import { DATE_TIME_FORMAT, formatDateTime, formatValue } from '../format';
 
 const PAGE = 50;
@@ -78,36 +78,6 @@ function Changes({ record }: { record: AuditRecord }) {
         { title: t('audit.oldValues'), dataIndex: 'from' },
         { title: t('audit.newValues'), dataIndex: 'to' },
       ]}
-    />
-  );
-}
-
-function VerifyResult({ report }: { report: VerifyReport }) {
-  const { t } = useTranslation();
-  if (report.ok) {
-    return (
-      <Alert
-        type="success"
-        showIcon
-        data-testid="verify-result"
-        title={t('audit.intact', { count: report.checked })}
-        description={report.unsealed > 0 ? t('audit.unsealedNote', { count: report.unsealed }) : undefined}
-        style={{ marginBottom: 16 }}
-      />
-    );
-  }
-  const broken = report.firstBroken;
-  return (
-    <Alert
-      type="error"
-      showIcon
-      data-testid="verify-result"
-      title={t('audit.broken', {
-        seq: broken?.seq ?? report.lastSeq,
-        eventId: broken?.eventId ?? '?',
-        problem: broken?.problem ?? '',
-      })}
-      style={{ marginBottom: 16 }}
     />
   );
 }

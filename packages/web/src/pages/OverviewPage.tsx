@@ -1,11 +1,14 @@
+import { SafetyCertificateOutlined } from '@ant-design/icons';
 import { ORGANIZATION_KINDS } from '@cgtlink/domain/access/index';
-import { Alert, Card, Col, List, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { Button, Card, Col, List, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { endpoints } from '../api/endpoints';
-import type { Patient } from '../api/types';
+import type { Patient, VerifyReport } from '../api/types';
 import { ErrorAlert } from '../components/errors';
 import { useLoad } from '../components/useLoad';
+import { VerifyResult } from '../components/VerifyResult';
 import { formatDateTime } from '../format';
 
 /** Every patient in scope, page by page (the list route caps a page at 500). */
@@ -29,7 +32,21 @@ export function OverviewPage() {
   const patients = useLoad(allPatients, []);
   const orgs = useLoad(() => endpoints.organizations(), []);
   const recent = useLoad(() => endpoints.audit({ limit: 8 }), []);
-  const chain = useLoad(() => endpoints.verifyAudit(), []);
+  // Verifying reads the whole chain, so it runs when asked rather than on every visit.
+  const [report, setReport] = useState<VerifyReport | null>(null);
+  const [verifying, setVerifying] = useState(false);
+  const [verifyError, setVerifyError] = useState<unknown>(null);
+  const verify = async () => {
+    setVerifying(true);
+    setVerifyError(null);
+    try {
+      setReport(await endpoints.verifyAudit());
+    } catch (e) {
+      setVerifyError(e);
+    } finally {
+      setVerifying(false);
+    }
+  };
 
   const byDiagnosis = new Map<string, number>();
   for (const p of patients.data ?? []) {
@@ -103,22 +120,23 @@ export function OverviewPage() {
           </Card>
         </Col>
         <Col xs={24} lg={12}>
-          <Card title={t('overview.chain')} size="small">
-            <ErrorAlert error={chain.error} />
-            {chain.data &&
-              (chain.data.ok ? (
-                <Alert type="success" showIcon title={t('audit.intact', { count: chain.data.checked })} />
-              ) : (
-                <Alert
-                  type="error"
-                  showIcon
-                  title={t('audit.broken', {
-                    seq: chain.data.firstBroken?.seq ?? chain.data.lastSeq,
-                    eventId: chain.data.firstBroken?.eventId ?? '?',
-                    problem: chain.data.firstBroken?.problem ?? '',
-                  })}
-                />
-              ))}
+          <Card
+            title={t('overview.chain')}
+            size="small"
+            extra={
+              <Button
+                size="small"
+                icon={<SafetyCertificateOutlined />}
+                loading={verifying}
+                onClick={() => void verify()}
+                data-testid="audit-verify"
+              >
+                {t('audit.verify')}
+              </Button>
+            }
+          >
+            <ErrorAlert error={verifyError} />
+            {report && <VerifyResult report={report} />}
           </Card>
         </Col>
         <Col xs={24} lg={12}>

@@ -25,6 +25,7 @@ import { organizationName } from '../components/names';
 import { rolesFor } from '../components/roles';
 import { useLoad } from '../components/useLoad';
 import { useLanguage } from '../i18n/LanguageContext';
+import { usePrincipal } from '../session/SessionContext';
 
 interface CreateForm {
   organizationId: string;
@@ -225,6 +226,8 @@ function ResetPassword({ user, onClose, onDone }: { user: User | null; onClose()
 /** The administrator's user management: list by organization, add, disable or enable, reset a password. */
 export function UsersPage() {
   const { t } = useTranslation();
+  // Administrators may not disable their own account: the platform could lose its last way in.
+  const principal = usePrincipal();
   const { language } = useLanguage();
   const { message } = App.useApp();
   const reportError = useReportError();
@@ -317,7 +320,7 @@ export function UsersPage() {
             key: 'actions',
             render: (_: unknown, user: User) => (
               <Space wrap>
-                {user.active ? (
+                {user.id === principal.userId ? null : user.active ? (
                   <Popconfirm
                     title={t('user.confirmDisable', { username: user.username })}
                     okText={t('user.disable')}
