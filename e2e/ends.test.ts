@@ -64,7 +64,11 @@ describe('the other ends of the platform', () => {
           ?.querySelector('.ant-statistic-content')?.textContent === '6',
     );
     expect(await patients.locator('.ant-statistic-content').textContent()).toBe('6');
-    await page.getByText(/审计哈希链完整/).waitFor();
+    await page.getByTestId('audit-verify').click();
+    await page
+      .getByTestId('verify-result')
+      .getByText(/审计哈希链完整/)
+      .waitFor();
     await context.close();
   });
 });
