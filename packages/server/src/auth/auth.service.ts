@@ -85,37 +85,60 @@ export class AuthService {
   }
 
   /** Resolves a presented token to its principal, sliding the idle expiry; rejects expired or revoked ones. */
-  async authenticate(token: string): Promise<{
+  async authenticate(
+    token: string,
+  ): Promise<{
     principal: Principal;
     sessionId: string;
     csrfToken: string | null;
     kind: 'cookie' | 'bearer';
   }> {
-    const session = await this.db
-      .selectFrom('session')
-      .select(['id', 'user_id', 'kind', 'csrf_token', 'created_at', 'expires_at', 'revoked_at'])
-      .where('token_hash', '=', tokenHash(token))
+    // One round trip: the session with its account and organization.
+    const row = await this.db
+      .selectFrom('session as s')
+      .innerJoin('app_user as u', 'u.id', 's.user_id')
+      .innerJoin('organization as o', 'o.id', 'u.organization_id')
+      .select([
+        's.id as session_id',
+        's.kind as session_kind',
+        's.csrf_token',
+        's.created_at',
+        's.expires_at',
+        's.revoked_at',
+        'u.id',
+        'u.username',
+        'u.display_name',
+        'u.role',
+        'u.organization_id',
+        'o.kind',
+        'u.patient_id',
+        'u.active',
+        'o.active as org_active',
+      ])
+      .where('s.token_hash', '=', tokenHash(token))
       .executeTakeFirst();
     const now = Date.now();
-    if (!session || session.revoked_at || new Date(session.expires_at).getTime() <= now) {
+    if (!row || row.revoked_at || new Date(row.expires_at).getTime() <= now) {
       throw new Unauthorized('session expired or signed out; please sign in again');
     }
-    const row = await this.#principalRow({ id: session.user_id });
-    if (!row?.active || !row.org_active) throw new Unauthorized('account disabled');
-    if (session.kind === 'cookie') {
-      const absoluteEnd = new Date(session.created_at).getTime() + this.policy.absoluteHours * 3_600_000;
+    if (!row.active || !row.org_active) throw new Unauthorized('account disabled');
+    if (row.session_kind === 'cookie') {
+      // Sliding idle expiry, capped by the absolute lifetime; written at most once a minute per session.
+      const absoluteEnd = new Date(row.created_at).getTime() + this.policy.absoluteHours * 3_600_000;
       const next = Math.min(now + this.policy.idleMinutes * 60_000, absoluteEnd);
-      await this.db
-        .updateTable('session')
-        .set({ last_seen_at: new Date(now), expires_at: new Date(next) })
-        .where('id', '=', session.id)
-        .execute();
+      if (next - new Date(row.expires_at).getTime() > 60_000) {
+        await this.db
+          .updateTable('session')
+          .set({ last_seen_at: new Date(now), expires_at: new Date(next) })
+          .where('id', '=', row.session_id)
+          .execute();
+      }
     }
     return {
       principal: toPrincipal(row),
-      sessionId: session.id,
-      csrfToken: session.csrf_token,
-      kind: session.kind,
+      sessionId: row.session_id,
+      csrfToken: row.csrf_token,
+      kind: row.session_kind,
     };
   }
 
@@ -169,7 +192,7 @@ export class AuthService {
     }
   }
 
-  #principalRow(by: { id: string } | { username: string }): Promise<PrincipalRow | undefined> {
+  #principalRow(by: { username: string }): Promise<PrincipalRow | undefined> {
     return this.db
       .selectFrom('app_user as u')
       .innerJoin('organization as o', 'o.id', 'u.organization_id')
@@ -184,8 +207,7 @@ export class AuthService {
         'u.active',
         'o.active as org_active',
       ])
-      .$if('id' in by, (q) => q.where('u.id', '=', (by as { id: string }).id))
-      .$if('username' in by, (q) => q.where('u.username', '=', (by as { username: string }).username))
+      .where('u.username', '=', by.username)
       .executeTakeFirst();
   }
 

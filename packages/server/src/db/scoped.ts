@@ -7,7 +7,7 @@ export type Tx = Transaction<Schema>;
 /**
  * Runs `work` in a transaction that the database itself scopes to the principal: the principal's identity is
  * set with transaction-local settings that the row-level security policies read, and the queries run as a
- * non-superuser role (superusers bypass RLS). A query that forgets its WHERE clause still sees only what the
+ * non-superuser role (superusers bypass RLS); set_config('role', …, true) is SET LOCAL ROLE in the same round trip. A query that forgets its WHERE clause still sees only what the
  * principal may see.
  */
 export async function withPrincipal<T>(
@@ -21,8 +21,8 @@ export async function withPrincipal<T>(
         set_config('app.org_id', ${principal.organizationId}, true),
         set_config('app.org_kind', ${principal.organizationKind}, true),
         set_config('app.role', ${principal.role}, true),
-        set_config('app.patient_id', ${principal.patientId ?? ''}, true)`.execute(tx);
-    await sql.raw(`set local role ${databaseRoleFor(principal)}`).execute(tx);
+        set_config('app.patient_id', ${principal.patientId ?? ''}, true),
+        set_config('role', ${databaseRoleFor(principal)}, true)`.execute(tx);
     return work(tx);
   });
 }
