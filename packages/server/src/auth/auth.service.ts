@@ -85,9 +85,7 @@ export class AuthService {
   }
 
   /** Resolves a presented token to its principal, sliding the idle expiry; rejects expired or revoked ones. */
-  async authenticate(
-    token: string,
-  ): Promise<{
+  async authenticate(token: string): Promise<{
     principal: Principal;
     sessionId: string;
     csrfToken: string | null;
