@@ -1,9 +1,15 @@
 /**
  * In-memory registry search index: columnar typed arrays (one Uint16 allele id per locus and chromosome, one byte
- * each for age, packed sex/CMV/ABO/active flags and registry), about 27 bytes per donor. A search scans the
- * columns once, visiting the searched loci rarest-first for the patient's alleles and leaving a donor as soon as
- * its mismatch count exceeds the bound, so most donors cost one or two comparisons. Donors are added, replaced
- * and removed one by one (a server keeps one index and applies donor changes as they come).
+ * each for age, packed sex/CMV/ABO/active flags and registry, a one-byte genotype signature per locus), allele →
+ * donor posting lists at A, B and DRB1, about 58 bytes per donor in all. A search first narrows the donors by two
+ * pigeonhole bounds on the mismatch count:
+ * - genotype signatures (genotype-signature.ts): a hit has the patient's exact genotype at all but at most
+ *   maxMismatches searched loci, tested for four loci at once per 32-bit word in one pass over the registry;
+ * - posting lists, used instead of the pass when the patient's alleles are rare enough: a hit shares an allele at
+ *   one of any ⌊maxMismatches/2⌋+1 searched loci.
+ * The few donors left are checked exactly, visiting the searched loci rarest-first for the patient's alleles and
+ * leaving a donor as soon as its mismatch count exceeds the bound. Donors are added, replaced and removed one by
+ * one (a server keeps one index and applies donor changes as they come).
  * Results equal bruteForceSearch (brute-force.ts), in the order documented in donor.ts.
  */
 import { MATCH_LOCI, type MatchLocus } from '../match';
@@ -25,6 +31,7 @@ import {
   type Sex,
   validateDonor,
 } from './donor';
+import { genotypeByte, laneCount, scanLowSignatures, UNTYPED_BYTE, zeroLanes } from './genotype-signature';
 
 /** Allele id 0: locus untyped. */
 const UNTYPED = 0;
@@ -76,6 +83,22 @@ interface Scan {
   maxMismatches: number;
 }
 
+/**
+ * The genotype-signature bound of one search (genotype-signature.ts): the patient's bytes, lanes that always
+ * count (loci not searched), and the least number of counted lanes a hit can have.
+ */
+interface SignatureFilter {
+  patientLo: number;
+  alwaysLo: number;
+  patientHi: number;
+  alwaysHi: number;
+  useHi: boolean;
+  required: number;
+}
+
+/** Loci in the low signature word (lanes 0–3, MATCH_LOCI order); DQB1 and DPB1 are lanes 0–1 of the high one. */
+const LOW_LANES = 4;
+
 interface PatientDpb1 {
   ids: [number, number];
   groups: [number, number];
@@ -106,7 +129,11 @@ export interface IndexOptions {
    * most polymorphic loci, which keeps the whole index under 64 bytes per donor.
    */
   postingLoci?: readonly MatchLocus[];
-  /** Posting lists are used when their entries are at most this share of the donors (default 0.25), else a scan. */
+  /**
+   * Posting lists are used when their entries are at most this share of the donors, else the signature pass.
+   * Default 0.02: a posting entry costs several times a signature test (random access, duplicate marks), so the
+   * lists pay only for rare patient alleles (bench/hla.bench.ts).
+   */
   maxPostingShare?: number;
 }
 
@@ -136,8 +163,10 @@ export class RegistryIndex {
   private readonly postingLoci: Set<number>;
   private readonly maxPostingShare: number;
   private marks = new Uint8Array(0);
+  /** Genotype signatures (genotype-signature.ts): A, B, C, DRB1 in one word, DQB1 and DPB1 in a half word. */
+  private signatureLo = new Int32Array(0);
+  private signatureHi = new Uint16Array(0);
 
-  /** `tce` gives the TCE group of a DPB1 name (tce.ts: tceGroup), used for the DPB1 ranking criterion. */
   /** `tce` gives the TCE group of a DPB1 name (tce.ts: tceGroup), used for the DPB1 ranking criterion. */
   constructor(
     private readonly tce: TceLookup,
@@ -146,7 +175,7 @@ export class RegistryIndex {
     this.postingLoci = new Set(
       (options.postingLoci ?? ['A', 'B', 'DRB1']).map((locus) => MATCH_LOCI.indexOf(locus)),
     );
-    this.maxPostingShare = options.maxPostingShare ?? 0.25;
+    this.maxPostingShare = options.maxPostingShare ?? 0.02;
     this.grow(options.initialCapacity ?? 1024);
   }
 
@@ -163,7 +192,7 @@ export class RegistryIndex {
   private grow(minimum: number): void {
     // Doubling for donor-by-donor growth; an explicit larger size (reserve) is taken exactly.
     const next = Math.max(1024, minimum, this.capacity * 2);
-    const copy = <T extends Uint8Array | Uint16Array>(old: T, make: (n: number) => T): T => {
+    const copy = <T extends Uint8Array | Uint16Array | Int32Array>(old: T, make: (n: number) => T): T => {
       const fresh = make(next);
       fresh.set(old);
       return fresh;
@@ -174,6 +203,8 @@ export class RegistryIndex {
     this.age = copy(this.age, (n) => new Uint8Array(n));
     this.flags = copy(this.flags, (n) => new Uint8Array(n));
     this.registry = copy(this.registry, (n) => new Uint8Array(n));
+    this.signatureLo = copy(this.signatureLo, (n) => new Int32Array(n));
+    this.signatureHi = copy(this.signatureHi, (n) => new Uint16Array(n));
     this.marks = new Uint8Array(Math.ceil(next / 8));
     this.capacity = next;
   }
@@ -208,6 +239,8 @@ export class RegistryIndex {
     const slot = record.donorNo;
     if (slot >= this.capacity) this.grow(slot + 1);
     if ((this.flags[slot] as number) & ACTIVE) this.remove(slot);
+    let signatureLo = 0;
+    let signatureHi = 0;
     for (let l = 0; l < MATCH_LOCI.length; l++) {
       const pair = record.typing[MATCH_LOCI[l] as MatchLocus];
       let a = UNTYPED;
@@ -227,6 +260,9 @@ export class RegistryIndex {
       }
       (this.columns[2 * l] as Uint16Array)[slot] = a;
       (this.columns[2 * l + 1] as Uint16Array)[slot] = b;
+      const lane = a === UNTYPED ? UNTYPED_BYTE : genotypeByte(a, b);
+      if (l < LOW_LANES) signatureLo |= lane << (8 * l);
+      else signatureHi |= lane << (8 * (l - LOW_LANES));
       if (this.postingLoci.has(l)) {
         if (a < FIRST_ALLELE_ID) this.wildcards[l]?.push(slot);
         else {
@@ -235,6 +271,8 @@ export class RegistryIndex {
         }
       }
     }
+    this.signatureLo[slot] = signatureLo;
+    this.signatureHi[slot] = signatureHi;
     this.age[slot] = record.age;
     this.flags[slot] =
       ACTIVE |
@@ -369,6 +407,8 @@ export class RegistryIndex {
       this.flags.byteLength +
       this.registry.byteLength +
       this.marks.byteLength +
+      this.signatureLo.byteLength +
+      this.signatureHi.byteLength +
       postingBytes;
     const alleles: Record<string, number> = {};
     for (const d of this.dictionaries) alleles[d.locus] = d.names.length - FIRST_ALLELE_ID;
@@ -440,6 +480,7 @@ export class RegistryIndex {
 
     const scan: Scan = { n, c1, c2, p1s, p2s, flagOk, registryOk, minAge, maxAge, maxMismatches };
     const candidates = this.postingCandidates(plan, maxMismatches, new Set(loci));
+    const filter = this.signatureFilter(loci, plan, maxMismatches);
     const dpb1 = this.patientDpb1(query);
     const cmvWanted = query.patientCmv === 'pos' ? CMV_STATUSES.indexOf('pos') : CMV_STATUSES.indexOf('neg');
     let keys = new Float64Array(1024);
@@ -466,7 +507,9 @@ export class RegistryIndex {
       );
     };
     if (candidates) {
-      for (const i of candidates) consider(i);
+      for (const i of candidates) if (!filter || this.passesSignature(i, filter)) consider(i);
+    } else if (filter) {
+      this.scanSignatures(filter, consider);
     } else {
       for (let i = 0; i < this.size; i++) consider(i);
     }
@@ -482,6 +525,65 @@ export class RegistryIndex {
       hits.push(this.hit(lociIds, patientIds, dpb1, (sorted[h] as number) % DONOR_NO_SPAN));
     }
     return hits;
+  }
+
+  /**
+   * The genotype-signature bound of a search, or undefined when it cannot exclude anyone (maxMismatches at least
+   * the number of searched loci).
+   */
+  private signatureFilter(
+    loci: readonly MatchLocus[],
+    plan: { l: number; p1: number; p2: number }[],
+    maxMismatches: number,
+  ): SignatureFilter | undefined {
+    let patientLo = 0;
+    let patientHi = 0;
+    let alwaysLo = 0x80808080;
+    let alwaysHi = 0x8080;
+    let useHi = false;
+    for (const { l, p1, p2 } of plan) {
+      // A patient allele no donor carries (id -1) allows no exact genotype: only untyped donors pass the lane.
+      const lane = p1 < 0 || p2 < 0 ? UNTYPED_BYTE : genotypeByte(p1, p2);
+      if (l < LOW_LANES) {
+        patientLo |= lane << (8 * l);
+        alwaysLo &= ~(0x80 << (8 * l));
+      } else {
+        patientHi |= lane << (8 * (l - LOW_LANES));
+        alwaysHi &= ~(0x80 << (8 * (l - LOW_LANES)));
+        useHi = true;
+      }
+    }
+    const lanes = useHi ? LOW_LANES + 2 : LOW_LANES;
+    const required = lanes - maxMismatches;
+    if (maxMismatches >= loci.length || required <= 0) return undefined;
+    return { patientLo: patientLo | 0, alwaysLo: alwaysLo | 0, patientHi, alwaysHi, useHi, required };
+  }
+
+  /** Counted signature lanes of one donor slot: equal to the patient's, untyped, or not searched. */
+  private signatureLanes(i: number, f: SignatureFilter): number {
+    const lo = this.signatureLo[i] as number;
+    let count = laneCount(zeroLanes(lo ^ f.patientLo) | zeroLanes(lo) | f.alwaysLo);
+    if (f.useHi) {
+      const hi = this.signatureHi[i] as number;
+      count += laneCount((zeroLanes(hi ^ f.patientHi) | zeroLanes(hi) | f.alwaysHi) & 0x8080);
+    }
+    return count;
+  }
+
+  private passesSignature(i: number, f: SignatureFilter): boolean {
+    return this.signatureLanes(i, f) >= f.required;
+  }
+
+  /** Full pass over the signatures; only donors meeting the bound reach `consider` (the exact check). */
+  private scanSignatures(f: SignatureFilter, consider: (i: number) => void): void {
+    if (!f.useHi) {
+      scanLowSignatures(this.signatureLo, this.size, f.patientLo, f.alwaysLo, f.required, consider);
+      return;
+    }
+    // DQB1 or DPB1 searched: the low word alone must already reach the bound less the two high lanes.
+    scanLowSignatures(this.signatureLo, this.size, f.patientLo, f.alwaysLo, f.required - 2, (i) => {
+      if (this.signatureLanes(i, f) >= f.required) consider(i);
+    });
   }
 
   /**
