@@ -1,5 +1,5 @@
-import { type Config, loadConfig } from '@cgtlink/server/config';
-import { openPlatform, type Platform } from '@cgtlink/server/platform';
+import type { Config } from '@cgtlink/server/config';
+import type { Platform } from '@cgtlink/server/platform';
 import { UsageError } from '../errors';
 
 /** Loads configuration (a bad value is a usage error) and opens the platform for a command's duration. */
@@ -7,6 +7,9 @@ export async function withPlatform<T>(
   overrides: Partial<Config>,
   work: (platform: Platform) => Promise<T>,
 ): Promise<T> {
+  // Server modules load only when a command needs them, so `--help` and the pure commands start fast.
+  const { loadConfig } = await import('@cgtlink/server/config');
+  const { openPlatform } = await import('@cgtlink/server/platform');
   let config: Config;
   try {
     config = loadConfig(process.env, overrides);

@@ -1,4 +1,4 @@
-import { type DemoCredentials, seedDemo } from '@cgtlink/server/seed/demo';
+import type { DemoCredentials } from '@cgtlink/server/seed/demo';
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
 import { withPlatform } from './platform';
@@ -27,6 +27,7 @@ export function registerSeed(program: Command): void {
           'the demo seed is refused unless demo mode is on (CGTLINK_MODE=demo); it creates known passwords',
         );
       }
+      const { seedDemo } = await import('@cgtlink/server/seed/demo');
       await withPlatform({}, async (platform) => {
         const { created, credentials } = await seedDemo(platform);
         printCredentials(credentials, created);

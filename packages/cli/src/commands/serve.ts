@@ -1,9 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '@cgtlink/server/config';
-import { buildApp } from '@cgtlink/server/http/app';
-import { openPlatform } from '@cgtlink/server/platform';
-import { seedDemo } from '@cgtlink/server/seed/demo';
+import type { Config } from '@cgtlink/server/config';
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
 import { printCredentials } from './seed';
@@ -20,7 +17,11 @@ export function registerServe(program: Command): void {
     .option('--port <port>', 'port to listen on (default: PORT or 3000)')
     .action(async (options: { demo?: boolean; port?: string }) => {
       const started = performance.now();
-      let config: ReturnType<typeof loadConfig>;
+      const { loadConfig } = await import('@cgtlink/server/config');
+      const { openPlatform } = await import('@cgtlink/server/platform');
+      const { buildApp } = await import('@cgtlink/server/http/app');
+      const { seedDemo } = await import('@cgtlink/server/seed/demo');
+      let config: Config;
       try {
         config = loadConfig(process.env, {
           ...(options.demo && { mode: 'demo' as const }),

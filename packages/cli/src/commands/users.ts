@@ -1,6 +1,4 @@
 import { isOrganizationKind, isRole, ORGANIZATION_KINDS, ROLES } from '@cgtlink/domain/access/index';
-import { appendAudit } from '@cgtlink/server/audit/audit-log';
-import { asSystem } from '@cgtlink/server/db/scoped';
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
 import { withPlatform } from './platform';
@@ -71,6 +69,8 @@ export function registerUsers(program: Command): void {
         throw new UsageError(`--kind must be one of: ${ORGANIZATION_KINDS.join(', ')}`);
       if (!/^[A-Z0-9][A-Z0-9-]{1,31}$/.test(o.code))
         throw new UsageError('--code: upper-case letters, digits and hyphens, 2–32');
+      const { appendAudit } = await import('@cgtlink/server/audit/audit-log');
+      const { asSystem } = await import('@cgtlink/server/db/scoped');
       await withPlatform({}, async (platform) => {
         const id = await asSystem(platform.database.db, async (tx) => {
           const clash = await tx
