@@ -1,6 +1,19 @@
 import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { can, endOf } from '@cgtlink/domain/access/index';
-import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Select, Space, Table } from 'antd';
+import {
+  Alert,
+  App,
+  Button,
+  type ButtonProps,
+  Card,
+  DatePicker,
+  Form,
+  Input,
+  Modal,
+  Select,
+  Space,
+  Table,
+} from 'antd';
 import type { Dayjs } from 'dayjs';
 import { type HTMLAttributes, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -62,6 +75,7 @@ function RegisterPatient({ open, onClose, onDone }: { open: boolean; onClose(): 
       okText={t('common.save')}
       cancelText={t('common.cancel')}
       confirmLoading={saving}
+      okButtonProps={{ 'data-testid': 'patient-submit' } as ButtonProps}
       destroyOnHidden
     >
       <ErrorAlert error={error} />
@@ -73,16 +87,19 @@ function RegisterPatient({ open, onClose, onDone }: { open: boolean; onClose(): 
           <Input data-testid="patient-national-id" />
         </Form.Item>
         <Form.Item name="phone" label={t('patient.phone')}>
-          <Input />
+          <Input data-testid="patient-phone" />
         </Form.Item>
         <Form.Item name="sex" label={t('patient.sex')} rules={[{ required: true }]}>
-          <Select options={SEXES.map((s) => ({ value: s, label: t(`sex.${s}`) }))} />
+          <Select
+            data-testid="patient-sex"
+            options={SEXES.map((s) => ({ value: s, label: t(`sex.${s}`) }))}
+          />
         </Form.Item>
         <Form.Item name="birthDate" label={t('patient.birthDate')} rules={[{ required: true }]}>
-          <DatePicker format={DATE_FORMAT} style={{ width: '100%' }} />
+          <DatePicker format={DATE_FORMAT} style={{ width: '100%' }} data-testid="patient-birth-date" />
         </Form.Item>
         <Form.Item name="diagnosis" label={t('patient.diagnosis')} rules={[{ required: true }]}>
-          <Input />
+          <Input data-testid="patient-diagnosis" />
         </Form.Item>
       </Form>
     </Modal>
