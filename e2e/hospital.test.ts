@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, newPage, signIn } from './support/browser';
+import { choose, launchBrowser, newPage, signIn } from './support/browser';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -60,6 +60,41 @@ describe('hospital end (dr.zhou, Nansha Hospital)', () => {
     await page.goto('/patients');
     await page.waitForURL('**/login');
     await page.getByTestId('login-username').waitFor();
+    await context.close();
+  });
+
+  it('registers a patient at Nansha Bay Children’s Hospital; a malformed identity number is refused by the server', async () => {
+    const { context, page } = await newPage(browser, baseUrl);
+    await signIn(page, 'dr.he');
+    await page.waitForURL('**/patients');
+    const table = page.getByTestId('patient-table');
+    await table.getByText('陈思远').waitFor();
+
+    await page.getByTestId('patient-register').click();
+    await page.getByTestId('patient-name').fill('赵小北');
+    // 17 digits: one short of a resident identity number (GB 11643-1999 has 18 characters).
+    await page.getByTestId('patient-national-id').fill('44011520190101001');
+    await choose(page, 'patient-sex', '女');
+    await page.getByTestId('patient-birth-date').click();
+    await page.keyboard.type('2019-01-01');
+    await page.keyboard.press('Enter');
+    await page
+      .getByTestId('patient-diagnosis')
+      .fill('β-thalassemia major (β0/β0, HBB c.126_129delCTTT homozygous)');
+    await page.getByTestId('patient-submit').click();
+    const idItem = page.locator('.ant-form-item').filter({ has: page.getByTestId('patient-national-id') });
+    await idItem
+      .locator('.ant-form-item-explain-error')
+      .getByText('18-character resident identity number')
+      .waitFor();
+
+    await page.getByTestId('patient-national-id').fill('44011520190101002X');
+    await page.getByTestId('patient-submit').click();
+    const row = table.getByRole('row', { name: /赵小北/ });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('2019-01-01');
+    expect(await row.textContent()).toMatch(/P-[0-9A-HJKMNP-TV-Z]{10}/);
+    expect(await table.getByTestId('patient-row').count()).toBe(3);
     await context.close();
   });
 });

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, newPage } from './support/browser';
+import { launchBrowser, newPage, signIn } from './support/browser';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -40,6 +40,17 @@ describe('sign-in errors', () => {
     expect(await attempt(page, 'qc.liang', 'wrong-again')).toBe(429);
     const text = (await page.getByTestId('login-error').textContent()) ?? '';
     expect(text).toMatch(/登录失败次数过多，请在 \d+ 分钟后再试/);
+    await context.close();
+  });
+
+  it('a session that ends under the user (cookie gone, 401) returns to sign-in and says why', async () => {
+    const { context, page } = await newPage(browser, baseUrl);
+    await signIn(page, 'dr.zhou');
+    await page.getByTestId('patient-table').getByTestId('patient-row').first().waitFor();
+    await context.clearCookies();
+    await page.getByRole('button', { name: /刷\s?新/ }).click();
+    await page.waitForURL('**/login');
+    await page.getByText('会话已过期，请重新登录。').waitFor();
     await context.close();
   });
 });
