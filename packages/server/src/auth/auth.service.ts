@@ -20,6 +20,14 @@ export interface LoginInput {
   userAgent?: string | undefined;
 }
 
+export interface AuthenticatedSession {
+  principal: Principal;
+  sessionId: string;
+  csrfToken: string | null;
+  kind: 'cookie' | 'bearer';
+  expiresAt: Date;
+}
+
 export interface IssuedSession {
   token: string;
   csrfToken: string | null;
@@ -85,12 +93,7 @@ export class AuthService {
   }
 
   /** Resolves a presented token to its principal, sliding the idle expiry; rejects expired or revoked ones. */
-  async authenticate(token: string): Promise<{
-    principal: Principal;
-    sessionId: string;
-    csrfToken: string | null;
-    kind: 'cookie' | 'bearer';
-  }> {
+  async authenticate(token: string): Promise<AuthenticatedSession> {
     // One round trip: the session with its account and organization.
     const row = await this.db
       .selectFrom('session as s')
@@ -120,11 +123,13 @@ export class AuthService {
       throw new Unauthorized('session expired or signed out; please sign in again');
     }
     if (!row.active || !row.org_active) throw new Unauthorized('account disabled');
+    let expiresAt = new Date(row.expires_at);
     if (row.session_kind === 'cookie') {
       // Sliding idle expiry, capped by the absolute lifetime; written at most once a minute per session.
       const absoluteEnd = new Date(row.created_at).getTime() + this.policy.absoluteHours * 3_600_000;
       const next = Math.min(now + this.policy.idleMinutes * 60_000, absoluteEnd);
-      if (next - new Date(row.expires_at).getTime() > 60_000) {
+      if (next - expiresAt.getTime() > 60_000) {
+        expiresAt = new Date(next);
         await this.db
           .updateTable('session')
           .set({ last_seen_at: new Date(now), expires_at: new Date(next) })
@@ -137,6 +142,7 @@ export class AuthService {
       sessionId: row.session_id,
       csrfToken: row.csrf_token,
       kind: row.session_kind,
+      expiresAt,
     };
   }
 

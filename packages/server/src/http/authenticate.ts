@@ -1,5 +1,5 @@
-import type { Principal } from '@cgtlink/domain/access/index';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuthenticatedSession } from '../auth/auth.service';
 import type { RequestContext } from '../context';
 import { Forbidden, Unauthorized } from '../errors';
 import type { Platform } from '../platform';
@@ -9,12 +9,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 declare module 'fastify' {
   interface FastifyRequest {
-    auth: {
-      principal: Principal;
-      sessionId: string;
-      kind: 'cookie' | 'bearer';
-      csrfToken: string | null;
-    } | null;
+    auth: AuthenticatedSession | null;
   }
   interface FastifyContextConfig {
     /** Routes reachable without a session (sign-in, health, the OpenAPI document). */

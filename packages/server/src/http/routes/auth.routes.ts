@@ -76,7 +76,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
       return {
         principal: ctx.principal,
         csrfToken: request.auth?.csrfToken ?? null,
-        expiresAt: new Date().toISOString(),
+        expiresAt: (request.auth?.expiresAt ?? new Date()).toISOString(),
       };
     },
   );
