@@ -1,0 +1,7 @@
+/** Treatment pathways: filing status, the step machine and its tables, eligibility, custody, shipment temperatures. */
+export * from './custody';
+export * from './eligibility';
+export * from './filing-status';
+export * from './machine';
+export * from './tables';
+export * from './temperature';
