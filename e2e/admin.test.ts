@@ -111,7 +111,7 @@ describe('platform administrator', () => {
 
     await row.getByTestId('org-history').click();
     const drawer = page.locator('.ant-drawer');
-    // One line per changed field; the update names the column (name_en) where the creation said nameEn.
+    // One line per changed field; creation and update both name the field nameEn.
     const change = drawer.getByRole('row', { name: /name_?en/i }).filter({ hasText: '修改' });
     await change.waitFor();
     expect(await change.textContent()).toContain('Thalassemia Care Foundation');

@@ -1,5 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/http/app';
 import { ENGINES } from './support/databases';
 import { openTestPlatform, type TestPlatform } from './support/platform';
 
@@ -141,5 +145,31 @@ describe.each(ENGINES)('HTTP API on %s', (engine) => {
     });
     expect(res.statusCode).toBe(404);
     expect(res.headers['content-type']).toContain('application/problem+json');
+  });
+
+  it('serves the web app with a fallback to index.html for client routes, and problem+json for unknown API paths', async () => {
+    const webDir = mkdtempSync(join(tmpdir(), 'cgtlink-web-'));
+    writeFileSync(join(webDir, 'index.html'), '<!doctype html><title>CGTLink</title>');
+    const web = await buildApp(t.platform, { webDir, logLevel: 'silent' });
+    try {
+      const page = await web.inject({ method: 'GET', url: '/patients/some-id' });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('<title>CGTLink</title>');
+      const api = await web.inject({
+        method: 'GET',
+        url: '/api/nothing-here',
+        headers: await t.as('dr.zhou'),
+      });
+      expect(api.statusCode).toBe(404);
+      expect(api.headers['content-type']).toContain('application/problem+json');
+    } finally {
+      await web.close();
+    }
+  });
+
+  it('lists users for the regulator (de-identified role) without failing', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/api/users', headers: await t.as('inspector') });
+    expect(res.statusCode).toBe(200);
+    expect(res.json<{ username: string }[]>().map((u) => u.username)).toEqual(['inspector']);
   });
 });

@@ -44,7 +44,7 @@ describe.each(ENGINES)('audit trail on %s', (engine) => {
       history.json<
         { action: string; field: string; from: unknown; to: unknown; who: string; reason: string }[]
       >();
-    const change = lines.find((l) => l.action === 'update' && l.field === 'name_en');
+    const change = lines.find((l) => l.action === 'update' && l.field === 'nameEn');
     expect(change).toMatchObject({
       from: 'Thalassemia Care Foundation',
       to: 'Thalassaemia Care Foundation',

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001_foundation';
+import * as m0002 from './migrations/0002_pathway';
 
 /**
  * Forward-only, versioned migrations. A new file is added at the end of this list; a migration that has run
@@ -7,6 +8,7 @@ import * as m0001 from './migrations/0001_foundation';
  */
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_pathway': m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

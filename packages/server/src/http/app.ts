@@ -15,7 +15,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Platform } from '../platform';
 import { installAuthentication } from './authenticate';
-import { installProblemHandlers, sendProblem } from './problem';
+import { installProblemHandlers } from './problem';
 import { adminRoutes } from './routes/admin.routes';
 import { auditRoutes } from './routes/audit.routes';
 import { authRoutes } from './routes/auth.routes';
@@ -77,7 +77,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
-  installProblemHandlers(app);
+  let spaFallback = false;
+  installProblemHandlers(app, () => spaFallback);
   installAuthentication(app, platform);
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>
@@ -118,18 +119,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
 
   if (options.webDir && existsSync(options.webDir)) {
     await app.register(fastifyStatic, { root: options.webDir, wildcard: false });
-    // Client-side routes of the single-page app fall back to index.html; unknown API paths stay problem+json.
-    app.setNotFoundHandler((request, reply) => {
-      if (request.url.startsWith('/api/') || request.method !== 'GET') {
-        return sendProblem(reply, request, {
-          type: 'https://cgtlink.dev/problems/not-found',
-          title: 'Not found',
-          status: 404,
-          detail: `no route ${request.method} ${request.url}`,
-        });
-      }
-      return reply.sendFile('index.html');
-    });
+    // Client-side routes of the single-page app fall back to index.html; API paths keep problem+json 404s.
+    spaFallback = true;
   }
   return app;
 }

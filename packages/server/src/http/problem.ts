@@ -37,7 +37,8 @@ function fieldPath(instancePath: string, missing?: unknown): string {
   return typeof missing === 'string' && missing ? (path ? `${path}.${missing}` : missing) : path || '(body)';
 }
 
-export function installProblemHandlers(app: FastifyInstance): void {
+/** `serveWebApp` says whether unknown GET paths outside /api/ belong to the single-page app (index.html). */
+export function installProblemHandlers(app: FastifyInstance, serveWebApp: () => boolean = () => false): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (hasZodFastifySchemaValidationErrors(error)) {
       const errors = error.validation.map((v) => ({
@@ -89,12 +90,15 @@ export function installProblemHandlers(app: FastifyInstance): void {
     });
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, request, {
+  app.setNotFoundHandler((request, reply) => {
+    if (serveWebApp() && request.method === 'GET' && !request.url.startsWith('/api/')) {
+      return reply.sendFile('index.html');
+    }
+    return sendProblem(reply, request, {
       type: `${BASE}not-found`,
       title: 'Not found',
       status: 404,
       detail: `no route ${request.method} ${request.url}`,
-    }),
-  );
+    });
+  });
 }

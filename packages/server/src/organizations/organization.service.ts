@@ -109,7 +109,15 @@ export class OrganizationService {
         ...(change.nameEn !== undefined && { name_en: change.nameEn }),
         ...(change.active !== undefined && { active: change.active }),
       };
-      const diff = diffValues(before, patch);
+      // The audit trail speaks the API's field names, for creations and updates alike.
+      const diff = diffValues(
+        { ...toOrganization(before) },
+        {
+          ...(change.nameZh !== undefined && { nameZh: change.nameZh }),
+          ...(change.nameEn !== undefined && { nameEn: change.nameEn }),
+          ...(change.active !== undefined && { active: change.active }),
+        },
+      );
       if (!diff) return toOrganization(before);
       const row = await tx
         .updateTable('organization')

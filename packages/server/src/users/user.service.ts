@@ -119,9 +119,16 @@ export class UserService {
         ...(change.displayName !== undefined && { display_name: change.displayName }),
         ...(change.active !== undefined && { active: change.active }),
       };
-      const diff = diffValues(before, { ...patch, ...(passwordHash && { password: 'changed' }) }, [
-        'password',
-      ]);
+      // The audit trail speaks the API's field names, for creations and updates alike.
+      const diff = diffValues(
+        { ...toUser(before) },
+        {
+          ...(change.displayName !== undefined && { displayName: change.displayName }),
+          ...(change.active !== undefined && { active: change.active }),
+          ...(passwordHash && { password: 'changed' }),
+        },
+        ['password'],
+      );
       if (!diff) return toUser(before);
       // Password hashes are outside cgtlink_app's privileges; the owner writes them after the scoped checks.
       await withOwnerPrivileges(tx, async () => {

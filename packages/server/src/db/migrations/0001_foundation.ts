@@ -171,7 +171,8 @@ GRANT SELECT ON organization TO cgtlink_app, cgtlink_deid;
 GRANT INSERT, UPDATE ON organization TO cgtlink_app;
 GRANT SELECT (id, organization_id, username, display_name, role, patient_id, active, version, created_at,
   updated_at) ON app_user TO cgtlink_app;
-GRANT SELECT (id, organization_id, username, display_name, role, active) ON app_user TO cgtlink_deid;
+GRANT SELECT (id, organization_id, username, display_name, role, patient_id, active, version, created_at,
+  updated_at) ON app_user TO cgtlink_deid;
 GRANT SELECT, INSERT, UPDATE ON patient TO cgtlink_app;
 GRANT SELECT (id, hospital_id, pseudonym, sex, birth_year, diagnosis, version, created_at, updated_at)
   ON patient TO cgtlink_deid;
