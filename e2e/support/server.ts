@@ -5,11 +5,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@cgtlink/server/config';
 import { buildApp } from '@cgtlink/server/http/app';
-import { sendProblem } from '@cgtlink/server/http/problem';
 import { openPlatform } from '@cgtlink/server/platform';
 import { DEMO_PASSWORD, seedDemo } from '@cgtlink/server/seed/demo';
-import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
 
 export { DEMO_PASSWORD };
 
@@ -19,44 +16,6 @@ export interface TestServer {
   /** e.g. http://127.0.0.1:41234 */
   baseUrl: string;
   close(): Promise<void>;
-}
-
-type Platform = Awaited<ReturnType<typeof openPlatform>>;
-let warned = false;
-
-/**
- * `buildApp(platform, { webDir })` as `cgtlink serve` calls it. At the time of writing it throws "Not found
- * handler already set" (app.ts sets a second not-found handler for the single-page-app fallback after
- * installProblemHandlers set the first), so the helper then serves the web app itself the same way: the
- * static files, index.html for client-side routes, problem+json 404 for unknown API paths. Once the server
- * is fixed the first branch is taken and the tests cover the production wiring again.
- */
-async function buildAppServingWeb(platform: Platform): Promise<FastifyInstance> {
-  try {
-    return await buildApp(platform, { webDir: WEB_DIST, logLevel: 'silent' });
-  } catch (error) {
-    if (!(error instanceof Error && error.message.includes('Not found handler already set'))) throw error;
-    if (!warned) {
-      warned = true;
-      process.stderr.write(
-        `e2e: buildApp({ webDir }) failed (${error.message}); serving packages/web/dist from the test helper\n`,
-      );
-    }
-  }
-  const app = await buildApp(platform, { logLevel: 'silent' });
-  await app.register(fastifyStatic, { root: WEB_DIST, wildcard: false });
-  app.get('/*', { schema: { hide: true } }, (request, reply) => {
-    if (request.url.startsWith('/api/')) {
-      return sendProblem(reply, request, {
-        type: 'https://cgtlink.dev/problems/not-found',
-        title: 'Not found',
-        status: 404,
-        detail: `no route ${request.method} ${request.url}`,
-      });
-    }
-    return reply.sendFile('index.html');
-  });
-  return app;
 }
 
 /**
@@ -76,7 +35,7 @@ export async function startServer(): Promise<TestServer> {
   );
   const platform = await openPlatform(config);
   await seedDemo(platform);
-  const app = await buildAppServingWeb(platform);
+  const app = await buildApp(platform, { webDir: WEB_DIST, logLevel: 'silent' });
   platform.sealer.start();
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
