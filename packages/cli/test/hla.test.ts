@@ -151,3 +151,118 @@ describe('cgtlink hla search', () => {
     expect(err).toContain('--loci');
   });
 });
+
+describe('cgtlink hla family', () => {
+  // Haplotypes a (father) / c (mother) of the patient, b and d the parents' other ones (distinct alleles).
+  const gl = (h1: string[], h2: string[]) => h1.map((allele, i) => `${allele}+${h2[i]}`).join('^');
+  const a = ['A*01:01', 'C*07:01', 'B*08:01', 'DRB1*03:01', 'DQB1*02:01'];
+  const b = ['A*02:01', 'C*05:01', 'B*44:02', 'DRB1*04:01', 'DQB1*03:01'];
+  const c = ['A*03:01', 'C*07:02', 'B*07:02', 'DRB1*15:01', 'DQB1*06:02'];
+  const d = ['A*24:02', 'C*04:01', 'B*35:01', 'DRB1*11:01', 'DQB1*03:02'];
+  const family = {
+    patient: {
+      typing: gl(a, c),
+      sex: 'M',
+      abo: 'A',
+      cmv: 'pos',
+      // Antigen-level antibody: A24 is the serologic equivalent of A*24:02 (rel_dna_ser.txt, 3.58.0).
+      antibodies: [{ specificity: 'A24', mfi: 6200 }],
+    },
+    relatives: [
+      { id: 'father', relation: 'father', typing: gl(a, b), age: 62, sex: 'M', abo: 'A', cmv: 'pos' },
+      {
+        id: 'mother',
+        relation: 'mother',
+        typing: gl(c, d),
+        age: 60,
+        sex: 'F',
+        parity: 3,
+        abo: 'O',
+        cmv: 'pos',
+      },
+      { id: 'S1', relation: 'sibling', typing: gl(a, c), age: 38, sex: 'F', parity: 1, abo: 'A', cmv: 'neg' },
+      { id: 'S2', relation: 'sibling', typing: gl(a, d), age: 30, sex: 'M', abo: 'A', cmv: 'pos' },
+      { id: 'S3', relation: 'sibling', typing: gl(b, d), age: 33, sex: 'M', abo: 'O', cmv: 'neg' },
+      { id: 'S4', relation: 'sibling', typing: gl(b, c), age: 26, sex: 'F', parity: 0, abo: 'A', cmv: 'pos' },
+    ],
+  };
+  const write = (content: unknown): string => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cgtlink-family-')), 'family.json');
+    writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+    return file;
+  };
+
+  it('prints haplotypes, classifications and the ranking with every criterion (Ciurea 2020 order)', async () => {
+    expect(await main(['hla', 'family', '--imgt', imgt, '--family', write(family)])).toBe(0);
+    expect(out).toContain('Patient haplotypes (paternal / maternal):');
+    expect(out).toContain('  B     B*08:01 / B*07:02  (parents)');
+    expect(out).toContain('S1 (sibling): HLA-identical; shares paternal + maternal');
+    expect(out).toContain('S2 (sibling): haploidentical; shares paternal');
+    expect(out).toContain('S3 (sibling): mismatched; shares none');
+    expect(out).toMatch(/1\. S1 \(sibling, HLA-identical\)/);
+    expect(out).toMatch(/DSA +A24 6200 MFI \(A\*24:02\): avoid/);
+  });
+
+  it('prints JSON: DSA-carrying haplo donors (S2, mother) rank after those without', async () => {
+    expect(await main(['hla', 'family', '--imgt', imgt, '--family', write(family), '--json'])).toBe(0);
+    const result = JSON.parse(out) as {
+      release: string;
+      thresholds: { avoidMfi: number; cautionMfi: number };
+      ranking: { id: string; criteria: { name: string; verdict: string }[] }[];
+    };
+    expect(result.release).toBe('3.58.0');
+    expect(result.thresholds).toMatchObject({ avoidMfi: 5000, cautionMfi: 1000 });
+    // S1 identical; S4 (26 y, nulliparous) before father (62 y); then the DSA-positive S2, mother; S3 mismatched.
+    expect(result.ranking.map((r) => r.id)).toEqual(['S1', 'S4', 'father', 'S2', 'mother', 'S3']);
+  });
+
+  it('lets --avoid-mfi move the 6200 MFI DSA to caution and --policy china put sex before age', async () => {
+    expect(
+      await main([
+        'hla',
+        'family',
+        '--imgt',
+        imgt,
+        '--family',
+        write(family),
+        '--json',
+        '--avoid-mfi',
+        '10000',
+      ]),
+    ).toBe(0);
+    const relaxed = JSON.parse(out) as {
+      ranking: { id: string; criteria: { name: string; verdict: string }[] }[];
+    };
+    const s2 = relaxed.ranking.find((r) => r.id === 'S2');
+    expect(s2?.criteria[0]).toMatchObject({ name: 'DSA', verdict: 'caution' });
+    out = '';
+    expect(
+      await main(['hla', 'family', '--imgt', imgt, '--family', write(family), '--json', '--policy', 'china']),
+    ).toBe(0);
+    const china = JSON.parse(out) as { ranking: { id: string }[] };
+    // Male father (62 y) before the 26-year-old sister under the CSH policy (Wang 2014: male donors).
+    expect(china.ranking.map((r) => r.id)).toEqual(['S1', 'father', 'S4', 'S2', 'mother', 'S3']);
+  });
+
+  it('documents the file format in --help', async () => {
+    expect(await main(['hla', 'family', '--help'])).toBe(0);
+    expect(out).toContain('Family file (JSON)');
+    expect(out).toContain('relation: father | mother | sibling | child | other');
+  });
+
+  it('exits 2 naming the bad field or file', async () => {
+    expect(await main(['hla', 'family', '--imgt', imgt, '--family', '/nonexistent.json'])).toBe(2);
+    expect(err).toContain('/nonexistent.json');
+    const badRelation = { ...family, relatives: [{ ...family.relatives[0], relation: 'cousin' }] };
+    expect(await main(['hla', 'family', '--imgt', imgt, '--family', write(badRelation)])).toBe(2);
+    expect(err).toContain('relatives[0].relation');
+    const badAllele = { ...family, patient: { ...family.patient, typing: 'A*99:99+A*01:01' } };
+    expect(await main(['hla', 'family', '--imgt', imgt, '--family', write(badAllele)])).toBe(2);
+    expect(err).toContain('A*99:99');
+    expect(await main(['hla', 'family', '--imgt', imgt, '--family', write('{not json')])).toBe(2);
+    expect(await main(['hla', 'family', '--imgt', imgt, '--family', write(family), '--policy', 'us'])).toBe(
+      2,
+    );
+    expect(err).toContain('--policy');
+  });
+});

@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HlaNameError } from '@cgtlink/domain/hla/allele-name';
+import { evaluateFamily, type FamilyEvaluation, type FamilyInput } from '@cgtlink/domain/hla/family/evaluate';
+import { FAMILY_LOCI, type FamilyTyping } from '@cgtlink/domain/hla/family/haplotypes';
+import {
+  AGE_BAND_YEARS,
+  DSA_AVOID_MFI,
+  DSA_CAUTION_MFI,
+  type RankingOptions,
+  type RankingPolicy,
+} from '@cgtlink/domain/hla/family/ranking';
 import { parseGlString } from '@cgtlink/domain/hla/gl-string';
 import { type MacTable, parseMacTable } from '@cgtlink/domain/hla/mac';
 import {
@@ -10,7 +19,7 @@ import {
   matchGlStrings,
   typingsByLocus,
 } from '@cgtlink/domain/hla/match';
-import { isReductionLevel, REDUCTION_LEVELS, reduceGlString } from '@cgtlink/domain/hla/reduce';
+import { isReductionLevel, lgxOfAllele, REDUCTION_LEVELS, reduceGlString } from '@cgtlink/domain/hla/reduce';
 import { bruteForceSearch } from '@cgtlink/domain/hla/registry/brute-force';
 import {
   ABO_GROUPS,
@@ -24,6 +33,7 @@ import {
 } from '@cgtlink/domain/hla/registry/donor';
 import { RegistryIndex } from '@cgtlink/domain/hla/registry/index';
 import { type HlaRelease, loadRelease } from '@cgtlink/domain/hla/release';
+import { alleleAntigens } from '@cgtlink/domain/hla/serology';
 import { tceGroup } from '@cgtlink/domain/hla/tce';
 import type { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
@@ -193,14 +203,124 @@ function integerOption(name: string, text: string | undefined): number | undefin
   return value;
 }
 
+/** The --family JSON layout, printed by `cgtlink hla family --help`. */
+const FAMILY_FORMAT = `
+Family file (JSON):
+  {
+    "patient": {
+      "typing": "A*01:01+A*03:01^C*07:01+C*07:02^B*08:01+B*07:02^DRB1*03:01+DRB1*15:01^DQB1*02:01+DQB1*06:02",
+      "sex": "M", "abo": "A", "cmv": "pos",
+      "antibodies": [{ "specificity": "A*24:02", "mfi": 6200 }, { "specificity": "DR11", "mfi": 1500 }]
+    },
+    "relatives": [
+      { "id": "father", "relation": "father", "typing": "<GL String>", "age": 61, "sex": "M", "abo": "A", "cmv": "pos" },
+      { "id": "sister", "relation": "sibling", "typing": "<GL String>", "age": 34, "sex": "F", "parity": 2,
+        "abo": "O", "cmv": "neg" }
+    ]
+  }
+  typing: GL String with one allele per chromosome at A, C, B, DRB1, DQB1 (DPB1 optional), reduced to lgx;
+  relation: father | mother | sibling | child | other; sex: M | F; abo: O | A | B | AB; cmv: pos | neg;
+  parity: pregnancies of a female relative (0 = none); every field but id, relation and typing is optional.
+  antibodies: the patient's anti-HLA antibodies: an allele (A*24:02), an allele group (A*24) or a serologic
+  antigen (A24, DR11), with its MFI. DSA MFI >= --avoid-mfi (default ${DSA_AVOID_MFI}): avoid;
+  >= --caution-mfi (default ${DSA_CAUTION_MFI}): caution.
+`;
+
+function readFamilyFile(release: HlaRelease, file: string): FamilyInput {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--family ${file}: ${(error as Error).message}`);
+  }
+  const object = (value: unknown, field: string): Record<string, unknown> => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new UsageError(`--family ${file}: ${field} must be an object`);
+    }
+    return value as Record<string, unknown>;
+  };
+  const typingOf = (value: unknown, field: string): FamilyTyping => {
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw new UsageError(`--family ${file}: ${field} must be a GL String`);
+    }
+    return unambiguousTyping(release, value, `--family ${field}`) as FamilyTyping;
+  };
+  const root = object(raw, 'the file');
+  const patient = object(root['patient'], 'patient');
+  if (!Array.isArray(root['relatives'])) throw new UsageError(`--family ${file}: relatives must be an array`);
+  const antibodies = patient['antibodies'] ?? [];
+  if (!Array.isArray(antibodies))
+    throw new UsageError(`--family ${file}: patient.antibodies must be an array`);
+  return {
+    patient: {
+      ...(patient as unknown as FamilyInput['patient']),
+      typing: typingOf(patient['typing'], 'patient.typing'),
+      antibodies: antibodies.map((value, i) => {
+        const ab = object(value, `patient.antibodies[${i}]`);
+        const spec = ab['specificity'];
+        // A named allele of two or more fields is compared at the typings' level (lgx).
+        const specificity =
+          typeof spec === 'string' && /\*\d+:\d+/.test(spec) ? usage(() => lgxOfAllele(release, spec)) : spec;
+        return { ...ab, specificity } as { specificity: string; mfi: number };
+      }),
+    },
+    relatives: root['relatives'].map((value, i) => {
+      const r = object(value, `relatives[${i}]`);
+      return {
+        ...(r as unknown as FamilyInput['relatives'][number]),
+        typing: typingOf(r['typing'], `relatives[${i}].typing`),
+      };
+    }),
+  };
+}
+
+/** Serologic antigens of each lgx allele name (the union over the alleles reducing to it; rel_dna_ser.txt). */
+function lgxAntigens(release: HlaRelease): (lgx: string) => string[] {
+  const byLgx = new Map<string, Set<string>>();
+  for (const name of release.alleles.keys()) {
+    const antigens = alleleAntigens(release, name);
+    if (antigens.length === 0) continue;
+    const lgx = lgxOfAllele(release, name);
+    const set = byLgx.get(lgx) ?? new Set<string>();
+    for (const antigen of antigens) set.add(antigen);
+    byLgx.set(lgx, set);
+  }
+  return (lgx) => [...(byLgx.get(lgx) ?? [])];
+}
+
+function printFamily(result: FamilyEvaluation, policy: RankingPolicy): void {
+  const write = (line: string) => process.stdout.write(`${line}\n`);
+  const { haplotypes } = result;
+  write(`Patient haplotypes (${haplotypes.labels.join(' / ')}):`);
+  for (const locus of FAMILY_LOCI.slice(0, 5)) {
+    const [h1, h2] = haplotypes.haplotypes.map((h) => h[locus] ?? '?');
+    write(`  ${locus.padEnd(5)} ${h1} / ${h2}  (${haplotypes.phase[locus] ?? 'untyped'})`);
+  }
+  if (haplotypes.notes.length > 0) {
+    write('Notes:');
+    for (const note of haplotypes.notes) write(`  - ${note}`);
+  }
+  write('Relatives:');
+  for (const r of result.relatives) {
+    const shared = r.sharedHaplotypes.map((k) => haplotypes.labels[k]).join(' + ') || 'none';
+    write(`  ${r.id} (${r.relation}): ${r.classification}; shares ${shared}`);
+    for (const reason of r.reasons) write(`      ${reason}`);
+  }
+  write(`Ranking (policy ${policy}):`);
+  for (const d of result.ranking) {
+    write(`  ${d.position}. ${d.id} (${d.relation}, ${d.classification})`);
+    for (const c of d.criteria) write(`      ${c.name.padEnd(12)} ${c.value}: ${c.verdict} (${c.note})`);
+  }
+}
+
 /**
- * `cgtlink hla reduce | match | search` over an IPD-IMGT/HLA release folder given with `--imgt DIR` (the WMDA
+ * `cgtlink hla reduce | match | search | family` over an IPD-IMGT/HLA release folder given with `--imgt DIR` (the WMDA
  * files are read at run time, never shipped). Exit 0 success, 2 bad usage or an unknown/deleted name.
  */
 export function registerHla(program: Command): void {
   const hla = program
     .command('hla')
-    .description('HLA typing: reduction, patient–donor matching, registry search');
+    .description('HLA typing: reduction, patient–donor matching, registry search, family evaluation');
 
   hla
     .command('reduce')
@@ -331,7 +451,61 @@ export function registerHla(program: Command): void {
       }
     });
 
+  hla
+    .command('family')
+    .description(
+      "infer the patient's haplotypes from the family, classify each relative (HLA-identical, haploidentical, " +
+        'mismatched, undetermined) and rank the relatives as donors',
+    )
+    .requiredOption('--imgt <dir>', 'IPD-IMGT/HLA release folder')
+    .requiredOption('--family <file>', 'family JSON file (format below)')
+    .option('--policy <name>', 'ranking policy: ebmt (Ciurea 2020) or china (CSH consensus, Xu 2018)', 'ebmt')
+    .option('--avoid-mfi <mfi>', `DSA MFI from which a donor is to be avoided (default ${DSA_AVOID_MFI})`)
+    .option('--caution-mfi <mfi>', `DSA MFI from which a donor needs caution (default ${DSA_CAUTION_MFI})`)
+    .option('--age-band <years>', `age band compared before sex and CMV (default ${AGE_BAND_YEARS})`)
+    .option('--json', 'print the evaluation as JSON')
+    .addHelpText('after', FAMILY_FORMAT)
+    .action(
+      (options: {
+        imgt: string;
+        family: string;
+        policy: string;
+        avoidMfi?: string;
+        cautionMfi?: string;
+        ageBand?: string;
+        json?: boolean;
+      }) => {
+        const policy = listOption('--policy', options.policy, ['ebmt', 'china'] as const)?.[0] ?? 'ebmt';
+        const avoidMfi = integerOption('--avoid-mfi', options.avoidMfi) ?? DSA_AVOID_MFI;
+        const cautionMfi = integerOption('--caution-mfi', options.cautionMfi) ?? DSA_CAUTION_MFI;
+        const ageBandYears = integerOption('--age-band', options.ageBand) ?? AGE_BAND_YEARS;
+        if (cautionMfi > avoidMfi) throw new UsageError('--caution-mfi: must not exceed --avoid-mfi');
+        if (ageBandYears === 0) throw new UsageError('--age-band: must be at least 1');
+        const release = readImgtRelease(options.imgt);
+        const input = readFamilyFile(release, options.family);
+        const needsAntigens = (input.patient.antibodies ?? []).some(
+          (ab) => !String(ab.specificity).includes('*'),
+        );
+        const rankingOptions: RankingOptions = {
+          policy,
+          avoidMfi,
+          cautionMfi,
+          ageBandYears,
+          ...(needsAntigens ? { antigensOf: lgxAntigens(release) } : {}),
+        };
+        const result = usage(() => evaluateFamily(input, rankingOptions));
+        if (options.json) {
+          const thresholds = { avoidMfi, cautionMfi, ageBandYears };
+          process.stdout.write(
+            `${JSON.stringify({ release: release.version, policy, thresholds, ...result }, null, 2)}\n`,
+          );
+          return;
+        }
+        printFamily(result, policy);
+      },
+    );
+
   hla.action(() => {
-    throw new UsageError('hla needs a sub-command: reduce, match or search');
+    throw new UsageError('hla needs a sub-command: reduce, match, search or family');
   });
 }
