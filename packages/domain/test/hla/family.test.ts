@@ -191,6 +191,13 @@ describe('family haplotypes (Mendelian segregation of the HLA haplotype)', () =>
     });
     expect(result.haplotypes.phase['A']).toBe('inconsistent');
     expect(result.haplotypes.notes.join('\n')).toMatch(/A: patient A\*01:01\+A\*68:01 cannot come from/);
+    const homozygous = evaluateFamily({
+      patient: { typing: { ...typing(a, c), DQB1: ['DQB1*05:01', 'DQB1*05:01'] } },
+      relatives: [relative('father', 'father', typing(a, b))],
+    });
+    expect(homozygous.haplotypes.notes.join('\n')).toMatch(
+      /DQB1: patient homozygous DQB1\*05:01 but a parent does not carry it/,
+    );
   });
 
   it('rejects bad input naming the field', () => {

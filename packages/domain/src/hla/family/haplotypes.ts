@@ -2,9 +2,9 @@
  * Family (related-donor) HLA evaluation: the patient's two haplotypes inferred from the typings of parents and
  * siblings, and each relative classified as HLA-identical, haploidentical, mismatched or undetermined.
  *
- * Rules (Mendelian segregation of the HLA region as a block of linked loci, with rare crossing-over: about 1–2%
- * per meiosis between HLA-A and HLA-DQB1, Martin M et al., Hum Mol Genet 1995;4:423–428; the laboratory method of
- * haplotype assignment in families follows the ASHI/EFI practice of typing parents, else siblings):
+ * Rules (Mendelian segregation of the HLA region as a block of linked loci, with rare crossing-over within it:
+ * Martin M et al., Hum Mol Genet 1995;4:423–428; haplotypes are assigned from the parents' typings, else from the
+ * siblings', as family HLA typing is usually read):
  * - loci in chromosome order, telomere to centromere: A, C, B, DRB1, DQB1 (DPB1 is shown but not used for
  *   haplotypes: a recombination hotspot separates it from DQB1);
  * - at a heterozygous locus the patient's paternal allele is the one the father carries and the mother does not
@@ -164,15 +164,20 @@ export function inferHaplotypes(patient: FamilyTyping, relatives: RelativeTyping
   const open: FamilyLocus[] = [];
   for (const locus of HAPLOTYPE_LOCI) {
     const [x, y] = patient[locus] as Genotype;
+    const f = father?.[locus];
+    const m = mother?.[locus];
     if (x === y) {
+      if ((f && !carries(f, x)) || (m && !carries(m, x))) {
+        result.notes.push(
+          `${locus}: patient homozygous ${x} but a parent does not carry it (typing error, a null or untyped allele, or relationship to check)`,
+        );
+      }
       result.haplotypes[0][locus] = x;
       result.haplotypes[1][locus] = x;
       result.phase[locus] = 'homozygous';
       result.notes.push(`${locus}: patient homozygous (${x}); the two haplotypes cannot be told apart here`);
       continue;
     }
-    const f = father?.[locus];
-    const m = mother?.[locus];
     const allowed = (
       [
         [x, y],
