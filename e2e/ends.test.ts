@@ -21,8 +21,8 @@ describe('the other ends of the platform', () => {
     const record = page.getByTestId('patient-record');
     await record.getByText('李小明').waitFor();
     await record.getByText('2011-03-15').waitFor();
-    // Patients may not read the organization directory: the header names the kind of organization instead.
-    expect(await page.getByTestId('identity-organization').textContent()).toBe('医疗机构');
+    // Patients may not read the organization directory; the session names their hospital for the header.
+    expect(await page.getByTestId('identity-organization').textContent()).toBe('广州市第一人民医院南沙医院');
     await context.close();
   });
 

@@ -235,4 +235,19 @@ describe.each(ENGINES)('authentication on %s', (engine) => {
     });
     expect(again.statusCode).toBe(401);
   });
+
+  it("names the principal's organization in the session, so a patient account sees its hospital", async () => {
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/auth/session',
+      headers: await t.as('guardian.li'),
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json().organization).toMatchObject({
+      code: 'NSH',
+      kind: 'hospital',
+      nameZh: '广州市第一人民医院南沙医院',
+    });
+    expect(Date.parse(res.json().expiresAt)).toBeGreaterThan(Date.now());
+  });
 });

@@ -1,4 +1,10 @@
-import { checkPassword, isOrganizationKind, isRole, type Principal } from '@cgtlink/domain/access/index';
+import {
+  checkPassword,
+  isOrganizationKind,
+  isRole,
+  type OrganizationKind,
+  type Principal,
+} from '@cgtlink/domain/access/index';
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema';
 import { TooManyAttempts, Unauthorized } from '../errors';
@@ -20,8 +26,18 @@ export interface LoginInput {
   userAgent?: string | undefined;
 }
 
+/** The principal's organization, as a signed-in person sees it named in the header. */
+export interface OrganizationBrief {
+  id: string;
+  code: string;
+  kind: OrganizationKind;
+  nameZh: string;
+  nameEn: string;
+}
+
 export interface AuthenticatedSession {
   principal: Principal;
+  organization: OrganizationBrief;
   sessionId: string;
   csrfToken: string | null;
   kind: 'cookie' | 'bearer';
@@ -29,6 +45,7 @@ export interface AuthenticatedSession {
 }
 
 export interface IssuedSession {
+  organization: OrganizationBrief;
   token: string;
   csrfToken: string | null;
   expiresAt: Date;
@@ -45,6 +62,19 @@ interface PrincipalRow {
   patient_id: string | null;
   active: boolean;
   org_active: boolean;
+  code: string;
+  name_zh: string;
+  name_en: string;
+}
+
+function toOrganizationBrief(row: PrincipalRow): OrganizationBrief {
+  return {
+    id: row.organization_id,
+    code: row.code,
+    kind: toPrincipal(row).organizationKind,
+    nameZh: row.name_zh,
+    nameEn: row.name_en,
+  };
 }
 
 function toPrincipal(row: PrincipalRow): Principal {
@@ -89,7 +119,7 @@ export class AuthService {
     const ok = valid && row?.active === true && row.org_active;
     await this.db.insertInto('login_attempt').values({ username, ip: input.ip, succeeded: ok }).execute();
     if (!ok || !row) throw new Unauthorized('wrong username or password');
-    return this.#issue(toPrincipal(row), kind, input);
+    return { ...(await this.#issue(toPrincipal(row), kind, input)), organization: toOrganizationBrief(row) };
   }
 
   /** Resolves a presented token to its principal, sliding the idle expiry; rejects expired or revoked ones. */
@@ -115,6 +145,9 @@ export class AuthService {
         'u.patient_id',
         'u.active',
         'o.active as org_active',
+        'o.code',
+        'o.name_zh',
+        'o.name_en',
       ])
       .where('s.token_hash', '=', tokenHash(token))
       .executeTakeFirst();
@@ -139,6 +172,7 @@ export class AuthService {
     }
     return {
       principal: toPrincipal(row),
+      organization: toOrganizationBrief(row),
       sessionId: row.session_id,
       csrfToken: row.csrf_token,
       kind: row.session_kind,
@@ -210,12 +244,19 @@ export class AuthService {
         'u.patient_id',
         'u.active',
         'o.active as org_active',
+        'o.code',
+        'o.name_zh',
+        'o.name_en',
       ])
       .where('u.username', '=', by.username)
       .executeTakeFirst();
   }
 
-  async #issue(principal: Principal, kind: 'cookie' | 'bearer', input: LoginInput): Promise<IssuedSession> {
+  async #issue(
+    principal: Principal,
+    kind: 'cookie' | 'bearer',
+    input: LoginInput,
+  ): Promise<Omit<IssuedSession, 'organization'>> {
     const token = newToken();
     const csrfToken = kind === 'cookie' ? newToken() : null;
     const lifetime =

@@ -22,8 +22,16 @@ export const LoginBody = z.object({
   username: z.string().min(1).max(64),
   password: z.string().min(1).max(256),
 });
+export const OrganizationBrief = z.object({
+  id: z.string(),
+  code: z.string(),
+  kind: OrganizationKind,
+  nameZh: z.string(),
+  nameEn: z.string(),
+});
 export const SessionOut = z.object({
   principal: PrincipalOut,
+  organization: OrganizationBrief,
   csrfToken: z.string().nullable(),
   expiresAt: z.string(),
 });
@@ -32,6 +40,7 @@ export const TokenOut = z.object({
   tokenType: z.literal('Bearer'),
   expiresAt: z.string(),
   principal: PrincipalOut,
+  organization: OrganizationBrief,
 });
 
 export const OrganizationOut = z.object({

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 // The server's zod schemas are the contract; only their types cross into the browser bundle.
 export type Principal = z.infer<typeof Contract.PrincipalOut>;
 export type Session = z.infer<typeof Contract.SessionOut>;
+export type OrganizationBrief = z.infer<typeof Contract.OrganizationBrief>;
 export type Organization = z.infer<typeof Contract.OrganizationOut>;
 export type OrganizationCreate = z.infer<typeof Contract.OrganizationCreate>;
 export type OrganizationPatch = z.infer<typeof Contract.OrganizationPatch>;

@@ -9,14 +9,12 @@ import {
   TranslationOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { can, endOf } from '@cgtlink/domain/access/index';
+import { endOf } from '@cgtlink/domain/access/index';
 import { Button, Layout, Menu, Space, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, useLocation, useNavigate } from 'react-router-dom';
-import { endpoints } from '../api/endpoints';
 import { organizationName } from '../components/names';
-import { useLoad } from '../components/useLoad';
 import { useLanguage } from '../i18n/LanguageContext';
 import { usePrincipal, useSession } from '../session/SessionContext';
 import { menuFor, type NavKey } from './menu';
@@ -52,13 +50,8 @@ function Identity() {
   const { t } = useTranslation();
   const { language } = useLanguage();
   const principal = usePrincipal();
-  // Patient accounts may not read the organization directory; they see their hospital's kind instead.
-  const mayReadOrganizations = can(principal, 'organization.read');
-  const orgs = useLoad(
-    () => (mayReadOrganizations ? endpoints.organizations() : Promise.resolve([])),
-    [mayReadOrganizations],
-  );
-  const org = orgs.data?.find((o) => o.id === principal.organizationId);
+  // The session names the organization, so a patient account sees its hospital without the directory.
+  const { organization: org } = useSession();
   return (
     <Space size="small" data-testid="identity">
       <UserOutlined />

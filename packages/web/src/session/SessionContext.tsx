@@ -1,13 +1,15 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 import { ApiError, setCsrfToken, setUnauthorizedHandler } from '../api/client';
 import { endpoints } from '../api/endpoints';
-import type { Principal } from '../api/types';
+import type { OrganizationBrief, Principal } from '../api/types';
 
 type Status = 'restoring' | 'anonymous' | 'signedIn';
 
 interface SessionValue {
   status: Status;
   principal: Principal | null;
+  /** The principal's organization, named in the header (patients may not read the directory). */
+  organization: OrganizationBrief | null;
   /** Set when a signed-in session ended by itself (expiry, revocation), to tell the user why. */
   expired: boolean;
   login(username: string, password: string): Promise<void>;
@@ -20,11 +22,13 @@ const SessionContext = createContext<SessionValue | null>(null);
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<Status>('restoring');
   const [principal, setPrincipal] = useState<Principal | null>(null);
+  const [organization, setOrganization] = useState<OrganizationBrief | null>(null);
   const [expired, setExpired] = useState(false);
 
   const signOutLocally = useCallback((becauseExpired: boolean) => {
     setCsrfToken(null);
     setPrincipal(null);
+    setOrganization(null);
     setStatus('anonymous');
     setExpired(becauseExpired);
   }, []);
@@ -37,6 +41,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         if (cancelled) return;
         setCsrfToken(session.csrfToken);
         setPrincipal(session.principal);
+        setOrganization(session.organization);
         setStatus('signedIn');
       })
       .catch(() => {
@@ -57,6 +62,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const session = await endpoints.login(username, password);
     setCsrfToken(session.csrfToken);
     setPrincipal(session.principal);
+    setOrganization(session.organization);
     setExpired(false);
     setStatus('signedIn');
   }, []);
@@ -73,8 +79,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, [signOutLocally]);
 
   const value = useMemo(
-    () => ({ status, principal, expired, login, logout }),
-    [status, principal, expired, login, logout],
+    () => ({ status, principal, organization, expired, login, logout }),
+    [status, principal, organization, expired, login, logout],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -31,6 +31,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
       reply.setCookie(SESSION_COOKIE, session.token, cookieOptions);
       return {
         principal: session.principal,
+        organization: session.organization,
         csrfToken: session.csrfToken,
         expiresAt: session.expiresAt.toISOString(),
       };
@@ -58,6 +59,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
         tokenType: 'Bearer' as const,
         expiresAt: session.expiresAt.toISOString(),
         principal: session.principal,
+        organization: session.organization,
       };
     },
   );
@@ -75,6 +77,7 @@ export const authRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (
       const ctx = contextOf(request);
       return {
         principal: ctx.principal,
+        organization: request.auth!.organization,
         csrfToken: request.auth?.csrfToken ?? null,
         expiresAt: (request.auth?.expiresAt ?? new Date()).toISOString(),
       };
