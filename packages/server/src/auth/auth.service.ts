@@ -67,6 +67,22 @@ interface PrincipalRow {
   name_en: string;
 }
 
+// What a principal is made of: the account (u) and its organization (o), read the same way at sign-in and per request.
+const PRINCIPAL_COLUMNS = [
+  'u.id',
+  'u.username',
+  'u.display_name',
+  'u.role',
+  'u.organization_id',
+  'o.kind',
+  'u.patient_id',
+  'u.active',
+  'o.active as org_active',
+  'o.code',
+  'o.name_zh',
+  'o.name_en',
+] as const;
+
 function toOrganizationBrief(row: PrincipalRow): OrganizationBrief {
   return {
     id: row.organization_id,
@@ -136,18 +152,7 @@ export class AuthService {
         's.created_at',
         's.expires_at',
         's.revoked_at',
-        'u.id',
-        'u.username',
-        'u.display_name',
-        'u.role',
-        'u.organization_id',
-        'o.kind',
-        'u.patient_id',
-        'u.active',
-        'o.active as org_active',
-        'o.code',
-        'o.name_zh',
-        'o.name_en',
+        ...PRINCIPAL_COLUMNS,
       ])
       .where('s.token_hash', '=', tokenHash(token))
       .executeTakeFirst();
@@ -234,20 +239,7 @@ export class AuthService {
     return this.db
       .selectFrom('app_user as u')
       .innerJoin('organization as o', 'o.id', 'u.organization_id')
-      .select([
-        'u.id',
-        'u.username',
-        'u.display_name',
-        'u.role',
-        'u.organization_id',
-        'o.kind',
-        'u.patient_id',
-        'u.active',
-        'o.active as org_active',
-        'o.code',
-        'o.name_zh',
-        'o.name_en',
-      ])
+      .select(PRINCIPAL_COLUMNS)
       .where('u.username', '=', by.username)
       .executeTakeFirst();
   }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { can } from '@cgtlink/domain/access/index';
 import { canonicalJson } from '@cgtlink/domain/audit/canonical';
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { appendAudit } from '../audit/audit-log';
 import type { AuthService } from '../auth/auth.service';
 import type { RequestContext } from '../context';
-import type { Schema } from '../db/schema';
+import type { Schema, SignatureTable } from '../db/schema';
 import { type Tx, withPrincipal } from '../db/scoped';
 import { Forbidden, InvalidInput, NotFound } from '../errors';
 
@@ -34,6 +34,21 @@ export interface Signature {
   contentHash: string;
   /** False once the record has changed since it was signed. */
   valid: boolean;
+}
+
+/** A stored signature as shown with its record: valid while the record still hashes to what was signed. */
+function toSignature(row: Selectable<SignatureTable>, currentContentHash: string): Signature {
+  return {
+    id: row.id,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    meaning: row.meaning as SignatureMeaning,
+    printedName: row.printed_name,
+    role: row.role,
+    signedAt: new Date(row.signed_at).toISOString(),
+    contentHash: row.content_hash,
+    valid: row.content_hash === currentContentHash,
+  };
 }
 
 export function contentHash(content: Record<string, unknown>): string {
@@ -95,17 +110,7 @@ export class SignatureService {
         entityId: input.entityId,
         newValues: { meaning: input.meaning, contentHash: hash, signatureId: row.id },
       });
-      return {
-        id: row.id,
-        entityType: row.entity_type,
-        entityId: row.entity_id,
-        meaning: row.meaning as SignatureMeaning,
-        printedName: row.printed_name,
-        role: row.role,
-        signedAt: new Date(row.signed_at).toISOString(),
-        contentHash: row.content_hash,
-        valid: true,
-      };
+      return toSignature(row, hash);
     });
   }
 
@@ -124,17 +129,7 @@ export class SignatureService {
         .where('entity_id', '=', entityId)
         .orderBy('signed_at')
         .execute();
-      return rows.map((row) => ({
-        id: row.id,
-        entityType: row.entity_type,
-        entityId: row.entity_id,
-        meaning: row.meaning as SignatureMeaning,
-        printedName: row.printed_name,
-        role: row.role,
-        signedAt: new Date(row.signed_at).toISOString(),
-        contentHash: row.content_hash,
-        valid: row.content_hash === current,
-      }));
+      return rows.map((row) => toSignature(row, current));
     });
   }
 }
