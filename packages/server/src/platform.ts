@@ -7,6 +7,10 @@ import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { OrganizationService } from './organizations/organization.service';
 import { organizationSignable } from './organizations/organization.signable';
+import { EnrolmentService } from './pathway/enrolment.service';
+import { FilingService } from './pathway/filing.service';
+import { PathwayService } from './pathway/pathway.service';
+import { filingDecisionSignable, productReleaseSignable } from './pathway/pathway.signables';
 import { IdentifierCrypto } from './patients/identifier-crypto';
 import { PatientService } from './patients/patient.service';
 import { SignatureService } from './signatures/signature.service';
@@ -22,6 +26,9 @@ export interface Platform {
   patients: PatientService;
   audit: AuditTrailService;
   signatures: SignatureService;
+  filings: FilingService;
+  enrolment: EnrolmentService;
+  pathway: PathwayService;
   sealer: Sealer;
   close(): Promise<void>;
 }
@@ -41,6 +48,9 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
   });
   const signatures = new SignatureService(db, auth);
   signatures.register(organizationSignable);
+  signatures.register(filingDecisionSignable);
+  signatures.register(productReleaseSignable);
+  const identifiers = new IdentifierCrypto(config.secret);
   const sealer = new Sealer(db, (error) => logger?.error({ err: error }, 'audit sealing failed'));
   return {
     config,
@@ -48,9 +58,12 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     auth,
     organizations: new OrganizationService(db),
     users: new UserService(db),
-    patients: new PatientService(db, new IdentifierCrypto(config.secret)),
+    patients: new PatientService(db, identifiers),
     audit: new AuditTrailService(db),
     signatures,
+    filings: new FilingService(db, auth),
+    enrolment: new EnrolmentService(db, auth, identifiers),
+    pathway: new PathwayService(db, auth),
     sealer,
     async close() {
       await sealer.stop();

@@ -18,10 +18,19 @@ export const ACTIONS = [
   'audit.read',
   'audit.verify',
   'signature.sign',
+  'filing.read',
+  'filing.submit',
+  'filing.review',
+  'patient.enrol',
+  'pathway.read',
+  'pathway.record',
+  'product.release',
+  'deviation.assess',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const HOSPITAL_STAFF: readonly Role[] = ['hospital_physician', 'hospital_coordinator'];
+const LAB_STAFF: readonly Role[] = ['lab_analyst', 'qc_manager', 'qualified_person'];
 const EVERYONE: readonly Role[] = [
   'platform_admin',
   'regulator_inspector',
@@ -49,6 +58,17 @@ const MATRIX: Record<Action, readonly Role[]> = {
   'audit.verify': ['regulator_inspector', 'platform_admin'],
   // Signing needs a real person with a password; what they may sign is decided by each signed act.
   'signature.sign': STAFF,
+  // Filings (NHC 2018 measures; DESIGN.md §5): the hospital files, the regulator reviews; the sponsor and the
+  // named laboratory follow the filings that name them (rows scoped in the database).
+  'filing.read': [...HOSPITAL_STAFF, ...LAB_STAFF, 'regulator_inspector', 'sponsor_user'],
+  'filing.submit': HOSPITAL_STAFF,
+  'filing.review': ['regulator_inspector'],
+  'patient.enrol': HOSPITAL_STAFF,
+  'pathway.read': [...HOSPITAL_STAFF, ...LAB_STAFF, 'regulator_inspector', 'patient'],
+  'pathway.record': [...HOSPITAL_STAFF, ...LAB_STAFF],
+  // Release of a product is the qualified person's signed act (DESIGN.md §3.5).
+  'product.release': ['qualified_person'],
+  'deviation.assess': ['hospital_physician', 'qc_manager', 'qualified_person'],
 };
 
 export interface Decision {

@@ -193,6 +193,7 @@ export interface ConsentTable {
   hospital_id: Uuid;
   filing_id: Uuid;
   document_id: Uuid;
+  document_version: number;
   signed_by: string;
   signer_name_enc: string;
   signed_on: string;
@@ -230,6 +231,7 @@ export interface TherapyTable {
   eligibility_id: Uuid;
   exception_reason: string | null;
   exception_signature_id: Uuid | null;
+  consent_status: Generated<string>;
   state: string;
   version: Generated<number>;
   created_at: Timestamp;

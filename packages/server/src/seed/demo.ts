@@ -1,6 +1,7 @@
 import type { Role } from '@cgtlink/domain/access/index';
 import { appendAudit } from '../audit/audit-log';
 import { asSystem } from '../db/scoped';
+import { seedDemoFiling } from '../pathway/demo-filing';
 import type { Platform } from '../platform';
 
 /**
@@ -217,6 +218,7 @@ export async function seedDemo(
     password: DEMO_PASSWORD,
     patientId: patientIds[0]!,
   });
+  await seedDemoFiling(db);
   await platform.sealer.flush();
   return { created: true, credentials };
 }

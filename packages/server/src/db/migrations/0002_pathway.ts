@@ -82,6 +82,7 @@ CREATE TABLE consent (
   hospital_id uuid NOT NULL REFERENCES organization(id),
   filing_id uuid NOT NULL REFERENCES filing(id),
   document_id uuid NOT NULL REFERENCES consent_document(id),
+  document_version integer NOT NULL,
   signed_by text NOT NULL CHECK (signed_by IN ('patient','guardian')),
   signer_name_enc text NOT NULL,
   signed_on date NOT NULL,
@@ -121,6 +122,8 @@ CREATE TABLE therapy (
   eligibility_id uuid NOT NULL REFERENCES eligibility_assessment(id),
   exception_reason text,
   exception_signature_id uuid REFERENCES signature(id),
+  -- Mirrors the consent's status, so the laboratory (which never reads consents) also stops recording.
+  consent_status text NOT NULL DEFAULT 'active' CHECK (consent_status IN ('active','withdrawn')),
   state text NOT NULL,
   version integer NOT NULL DEFAULT 1,
   created_at timestamptz(3) NOT NULL DEFAULT now(),
@@ -284,7 +287,7 @@ GRANT SELECT, INSERT, UPDATE ON consent, eligibility_assessment, therapy, deviat
 GRANT SELECT, INSERT ON pathway_event, collection, product, custody_scan, temperature_log, bedside_verification
   TO cgtlink_app;
 GRANT UPDATE (status) ON product TO cgtlink_app;
-GRANT SELECT (id, patient_id, hospital_id, filing_id, document_id, signed_by, signed_on, status, withdrawn_on,
+GRANT SELECT (id, patient_id, hospital_id, filing_id, document_id, document_version, signed_by, signed_on, status, withdrawn_on,
   version, created_at) ON consent TO cgtlink_deid;
 GRANT SELECT (id, patient_id, hospital_id, filing_id, result, all_met, assessed_at) ON eligibility_assessment
   TO cgtlink_deid;
