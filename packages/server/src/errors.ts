@@ -43,6 +43,19 @@ export class InvalidInput extends ServiceError {
   }
 }
 
+/**
+ * A signed-in person's re-entered password did not match (electronic signature). Not 401: the session itself
+ * is valid and must not be ended by a mistyped signature password.
+ */
+export class ReauthenticationFailed extends ServiceError {
+  constructor() {
+    const message = 'password does not match: the signature was not applied';
+    super(403, `${TYPE_BASE}reauthentication-failed`, 'Signature not applied', message, {
+      errors: [{ field: 'password', message }],
+    });
+  }
+}
+
 export class Conflict extends ServiceError {
   constructor(detail: string, extra: Record<string, unknown> = {}) {
     super(409, `${TYPE_BASE}conflict`, 'Conflict', detail, extra);

@@ -37,7 +37,17 @@ describe.each(ENGINES)('electronic signatures on %s', (engine) => {
 
   it('refuses a signature without the right password and records none', async () => {
     const res = await sign('admin', 'not-my-password');
-    expect(res.statusCode).toBe(401);
+    // 403, not 401: the session stays valid; the problem names the password field.
+    expect(res.statusCode).toBe(403);
+    expect(res.json().errors).toEqual([
+      { field: 'password', message: expect.stringContaining('does not match') },
+    ]);
+    const session = await t.app.inject({
+      method: 'GET',
+      url: '/api/auth/session',
+      headers: await t.as('admin'),
+    });
+    expect(session.statusCode).toBe(200);
     expect(await signatures()).toHaveLength(0);
   });
 

@@ -7,7 +7,7 @@ import {
 } from '@cgtlink/domain/access/index';
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema';
-import { TooManyAttempts, Unauthorized } from '../errors';
+import { ReauthenticationFailed, TooManyAttempts, Unauthorized } from '../errors';
 import { decoyHash, verifyPassword } from './password';
 import { newToken, tokenHash } from './tokens';
 
@@ -206,7 +206,7 @@ export class AuthService {
       .insertInto('login_attempt')
       .values({ username: principal.username, ip, succeeded: ok })
       .execute();
-    if (!ok) throw new Unauthorized('password does not match: the signature was not applied');
+    if (!ok) throw new ReauthenticationFailed();
   }
 
   static passwordProblems(password: string, username: string): string[] {

@@ -9,6 +9,8 @@ import type {
   Patient,
   PatientCreate,
   Session,
+  Signature,
+  SignatureMeaning,
   User,
   UserCreate,
   UserPatch,
@@ -50,4 +52,9 @@ export const endpoints = {
       `/api/audit/history/${encodeURIComponent(entityType)}/${encodeURIComponent(entityId)}`,
     ),
   verifyAudit: () => api.get<VerifyReport>('/api/audit/verify'),
+
+  signatures: (entityType: string, entityId: string) =>
+    api.get<Signature[]>('/api/signatures', { entityType, entityId }),
+  sign: (body: { entityType: string; entityId: string; meaning: SignatureMeaning; password: string }) =>
+    api.post<Signature>('/api/signatures', body),
 };

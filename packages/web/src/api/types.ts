@@ -19,3 +19,5 @@ export type AuditQuery = Omit<z.infer<typeof Contract.AuditQuery>, 'limit'> & { 
 export type AuditRecord = z.infer<typeof Contract.AuditRecordOut>;
 export type ChangeLine = z.infer<typeof Contract.ChangeLineOut>;
 export type VerifyReport = z.infer<typeof Contract.VerifyOut>;
+export type Signature = z.infer<typeof Contract.SignatureOut>;
+export type SignatureMeaning = z.infer<typeof Contract.SignatureMeaning>;

@@ -227,4 +227,27 @@ export const en: Messages<typeof zhCN> = {
     title: 'My record',
     noPatient: 'This account is not bound to a patient record.',
   },
+  signatures: {
+    button: 'Signatures',
+    title: 'Electronic signatures: {{name}}',
+    none: 'Not signed yet.',
+    printedName: 'Signed by',
+    meaning: 'Meaning',
+    signedAt: 'Signed at',
+    status: 'Status',
+    valid: 'Valid',
+    invalid: 'Record changed since signing',
+    hash: 'Signed content (SHA-256)',
+    sign: 'Sign',
+    password: 'Re-enter your password to sign',
+    statement:
+      'By signing I confirm, under my own name, the meaning chosen above for this record as it stands now.',
+    signed: 'Signed.',
+    meanings: {
+      authored: 'Authored',
+      reviewed: 'Reviewed',
+      approved: 'Approved',
+      released: 'Released',
+    },
+  },
 };

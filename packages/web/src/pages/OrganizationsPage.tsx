@@ -1,4 +1,10 @@
-import { EditOutlined, HistoryOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import {
+  EditOutlined,
+  HistoryOutlined,
+  PlusOutlined,
+  ReloadOutlined,
+  SafetyCertificateOutlined,
+} from '@ant-design/icons';
 import { can, ORGANIZATION_KINDS, type OrganizationKind } from '@cgtlink/domain/access/index';
 import {
   App,
@@ -22,6 +28,7 @@ import type { Organization } from '../api/types';
 import { applyFieldErrors, ErrorAlert } from '../components/errors';
 import { HistoryDrawer, type HistoryTarget } from '../components/HistoryDrawer';
 import { organizationName } from '../components/names';
+import { SignaturesDrawer, type SignatureTarget } from '../components/SignaturesDrawer';
 import { useLoad } from '../components/useLoad';
 import { formatDateTime } from '../format';
 import { useLanguage } from '../i18n/LanguageContext';
@@ -188,6 +195,7 @@ export function OrganizationsPage() {
   const [creating, setCreating] = useState(false);
   const [editing, setEditing] = useState<Organization | null>(null);
   const [history, setHistory] = useState<HistoryTarget | null>(null);
+  const [signing, setSigning] = useState<SignatureTarget | null>(null);
   const [kindFilter, setKindFilter] = useState<OrganizationKind | undefined>();
   const rows = (orgs.data ?? []).filter((o) => !kindFilter || o.kind === kindFilter);
 
@@ -241,6 +249,20 @@ export function OrganizationsPage() {
                 data-testid="org-history"
               >
                 {t('audit.history')}
+              </Button>
+              <Button
+                size="small"
+                icon={<SafetyCertificateOutlined />}
+                onClick={() =>
+                  setSigning({
+                    entityType: 'organization',
+                    entityId: org.id,
+                    name: organizationName(org, language),
+                  })
+                }
+                data-testid="org-signatures"
+              >
+                {t('signatures.button')}
               </Button>
             </Space>
           ),
@@ -314,6 +336,12 @@ export function OrganizationsPage() {
             }}
           />
           <HistoryDrawer target={history} onClose={() => setHistory(null)} />
+          {/* The administrator approves or reviews an organization's registration (organization.signable.ts). */}
+          <SignaturesDrawer
+            target={signing}
+            meanings={['approved', 'reviewed']}
+            onClose={() => setSigning(null)}
+          />
         </>
       )}
     </Card>
