@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import {
   intern,
   type PairTable,
   tableFromCounts,
   tableFromReports,
 } from '@cgtlink/domain/signals/contingency';
-import { screenTable } from '@cgtlink/domain/signals/screen';
+import { type ScreenColumns, screenColumns } from '@cgtlink/domain/signals/screen';
 import type { Command } from 'commander';
 import { isMissing, readCsvColumns } from '../csv/columns';
 import { fmt, table, toJson } from '../csv/output';
@@ -37,31 +38,78 @@ export function registerSignals(program: Command): void {
     .action((options: SignalsOptions) => runSignals(options));
 }
 
-/** One pair as JSON, assembled directly (a replacer-based stringify is the bottleneck at a million pairs). */
-function pairJson(r: {
-  product: string;
-  event: string;
-  a: number;
-  expected: number;
-  prr: number;
-  prrChisq: number;
-  ror: number;
-  rorLower: number;
-  rorUpper: number;
-  ic: number;
-  ic025: number;
-  ebgm: number;
-  eb05: number;
-  eb95: number;
-  signal: boolean;
-}): string {
-  const n = (v: number) => (Number.isFinite(v) ? String(v) : 'null');
-  return `{"product":${JSON.stringify(r.product)},"event":${JSON.stringify(r.event)},"a":${n(r.a)},"expected":${n(r.expected)},"prr":${n(r.prr)},"prrChisq":${n(r.prrChisq)},"ror":${n(r.ror)},"rorLower":${n(r.rorLower)},"rorUpper":${n(r.rorUpper)},"ic":${n(r.ic)},"ic025":${n(r.ic025)},"ebgm":${n(r.ebgm)},"eb05":${n(r.eb05)},"eb95":${n(r.eb95)},"signal":${r.signal}}`;
+/** Interned product and event columns plus the per-row count or report id, rows with a missing label dropped. */
+interface LoadedRows {
+  product: { ids: Int32Array; labels: string[] };
+  event: { ids: Int32Array; labels: string[] };
+  /** Count per kept row (--count) or report id per kept row (--report). */
+  count?: Float64Array;
+  report?: { ids: Int32Array; labels: string[] };
+  /** 1-based data row number of each kept row, for error messages. */
+  rowOf: (k: number) => number;
 }
 
 function runSignals(options: SignalsOptions): void {
   if (!!options.count === !!options.report)
     throw new UsageError('give exactly one of --count <col> or --report <col>');
+  const loaded = loadRows(options);
+  let pairs: PairTable;
+  try {
+    if (loaded.count) {
+      const c = loaded.count;
+      for (let k = 0; k < c.length; k++)
+        if (!(c[k]! >= 0))
+          throw new UsageError(
+            `column "${options.count}" row ${loaded.rowOf(k)}: count must be a number ≥ 0`,
+          );
+      pairs = tableFromCounts(
+        loaded.product.ids,
+        loaded.event.ids,
+        c,
+        loaded.product.labels.length,
+        loaded.event.labels.length,
+      );
+    } else {
+      const report = loaded.report!;
+      pairs = tableFromReports(
+        report.ids,
+        loaded.product.ids,
+        loaded.event.ids,
+        report.labels.length,
+        loaded.product.labels.length,
+        loaded.event.labels.length,
+      );
+    }
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
+  let result: ScreenColumns;
+  try {
+    result = screenColumns(pairs);
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (options.json) writeJson(result, pairs, loaded.product.labels, loaded.event.labels);
+  else writeTable(result, pairs, loaded.product.labels, loaded.event.labels, options.top);
+}
+
+/**
+ * Reads the three columns. Plain files (no double quotes, the usual export) are scanned byte by byte and labels
+ * interned straight from the bytes, so a ten-million-row file creates one string per distinct label, not per
+ * cell; files with quotes go through the RFC 4180 reader.
+ */
+function loadRows(options: SignalsOptions): LoadedRows {
+  let buffer: Buffer;
+  try {
+    buffer = readFileSync(options.csv);
+  } catch (error) {
+    throw new UsageError(
+      `cannot read ${options.csv}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+    );
+  }
+  if (buffer.length > 0 && !buffer.includes(0x22)) return scanPlain(buffer, options);
   const columns = [options.product, options.event, (options.count ?? options.report)!];
   const csv = readCsvColumns(options.csv, columns, options.count ? [options.count] : []);
   const productCells = csv.cells.get(options.product)!;
@@ -69,94 +117,334 @@ function runSignals(options: SignalsOptions): void {
   const keep: number[] = [];
   for (let i = 0; i < csv.rows; i++)
     if (!isMissing(productCells[i]!) && !isMissing(eventCells[i]!)) keep.push(i);
-  const product = intern(keep.map((i) => productCells[i]!));
-  const event = intern(keep.map((i) => eventCells[i]!));
-  let pairs: PairTable;
-  try {
-    if (options.count) {
-      const counts = csv.numbers.get(options.count)!;
-      const c = Float64Array.from(keep, (i) => counts[i]!);
-      c.forEach((v, k) => {
-        if (!(v >= 0))
-          throw new UsageError(`column "${options.count}" row ${keep[k]! + 1}: count must be a number ≥ 0`);
-      });
-      pairs = tableFromCounts(product.ids, event.ids, c, product.labels.length, event.labels.length);
-    } else {
-      const reportCells = csv.cells.get(options.report!)!;
-      const report = intern(keep.map((i) => reportCells[i]!));
-      pairs = tableFromReports(
-        report.ids,
-        product.ids,
-        event.ids,
-        report.labels.length,
-        product.labels.length,
-        event.labels.length,
-      );
+  const loaded: LoadedRows = {
+    product: intern(keep.map((i) => productCells[i]!)),
+    event: intern(keep.map((i) => eventCells[i]!)),
+    rowOf: (k) => keep[k]! + 1,
+  };
+  if (options.count) {
+    const counts = csv.numbers.get(options.count)!;
+    loaded.count = Float64Array.from(keep, (i) => counts[i]!);
+  } else {
+    const reportCells = csv.cells.get(options.report!)!;
+    loaded.report = intern(keep.map((i) => reportCells[i]!));
+  }
+  return loaded;
+}
+
+/** Growable Int32Array / Float64Array columns. */
+class IntColumn {
+  data = new Int32Array(1 << 16);
+  size = 0;
+  push(v: number): void {
+    if (this.size === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
     }
-  } catch (error) {
-    if (error instanceof RangeError) throw new UsageError(error.message);
-    throw error;
+    this.data[this.size++] = v;
   }
-  let result: ReturnType<typeof screenTable>;
-  try {
-    result = screenTable(pairs);
-  } catch (error) {
-    if (error instanceof RangeError) throw new UsageError(error.message);
-    throw error;
+  done(): Int32Array {
+    return this.data.slice(0, this.size);
   }
-  const { alpha1, beta1, alpha2, beta2, p, logLik } = result.prior;
-  const rows = result.pairs.map((s) => ({
-    product: product.labels[pairs.product[s.index]!]!,
-    event: event.labels[pairs.event[s.index]!]!,
-    a: s.a,
-    expected: s.expected,
-    prr: s.prr,
-    prrChisq: s.prrChisq,
-    ror: s.ror,
-    rorLower: s.rorLower,
-    rorUpper: s.rorUpper,
-    ic: s.ic,
-    ic025: s.ic025,
-    ebgm: s.ebgm,
-    eb05: s.eb05,
-    eb95: s.eb95,
-    signal: s.signal,
-  }));
-  if (options.json) {
-    // Written in slices: a million pairs do not fit one JSON string comfortably.
-    process.stdout.write(`{"prior":${toJson({ alpha1, beta1, alpha2, beta2, p, logLik })},"pairs":[`);
-    const slice = 20000;
-    for (let i = 0; i < rows.length; i += slice)
-      process.stdout.write(
-        (i > 0 ? ',' : '') +
-          rows
-            .slice(i, i + slice)
-            .map(pairJson)
-            .join(','),
-      );
-    process.stdout.write(']}\n');
-    return;
+}
+
+class NumberColumn {
+  data = new Float64Array(1 << 16);
+  size = 0;
+  push(v: number): void {
+    if (this.size === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.size++] = v;
   }
-  const top = Math.max(1, Number(options.top) || 20);
-  const shown = [...rows].sort((x, y) => y.eb05 - x.eb05).slice(0, top);
+  done(): Float64Array {
+    return this.data.slice(0, this.size);
+  }
+}
+
+/**
+ * Dense ids for labels given as byte ranges of one buffer: an open-addressing hash table (FNV-1a over the bytes)
+ * whose entries remember where the label was first seen, so a repeated label is recognised by comparing bytes
+ * and never becomes a string; each new label is decoded once.
+ */
+class ByteInterner {
+  labels: string[] = [];
+  private starts = new IntColumn();
+  private lengths = new IntColumn();
+  private slots = new Int32Array(1 << 12).fill(-1);
+  private hashes: number[] = [];
+
+  constructor(private readonly buffer: Buffer) {}
+
+  id(start: number, end: number): number {
+    const buf = this.buffer;
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    const mask = this.slots.length - 1;
+    let slot = h & mask;
+    const length = end - start;
+    for (;;) {
+      const id = this.slots[slot]!;
+      if (id < 0) break;
+      if (this.hashes[id] === h && this.lengths.data[id] === length) {
+        const at = this.starts.data[id]!;
+        let same = true;
+        for (let k = 0; k < length; k++)
+          if (buf[at + k] !== buf[start + k]) {
+            same = false;
+            break;
+          }
+        if (same) return id;
+      }
+      slot = (slot + 1) & mask;
+    }
+    const id = this.labels.length;
+    this.slots[slot] = id;
+    this.hashes.push(h);
+    this.starts.push(start);
+    this.lengths.push(length);
+    this.labels.push(buf.toString('utf8', start, end));
+    if (this.labels.length * 2 > this.slots.length) this.grow();
+    return id;
+  }
+
+  private grow(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.labels.length; id++) {
+      let slot = this.hashes[id]! & mask;
+      while (slots[slot]! >= 0) slot = (slot + 1) & mask;
+      slots[slot] = id;
+    }
+    this.slots = slots;
+  }
+
+  result(ids: IntColumn): { ids: Int32Array; labels: string[] } {
+    return { ids: ids.done(), labels: this.labels };
+  }
+}
+
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+const RETURN = 0x0d;
+const SPACE = 0x20;
+const TAB = 0x09;
+
+/** Plain CSV (no quotes): one pass over the bytes, cells trimmed as the general reader trims them. */
+function scanPlain(buffer: Buffer, options: SignalsOptions): LoadedRows {
+  const file = options.csv;
+  const length = buffer.length;
+  let lineEnd = buffer.indexOf(NEWLINE);
+  if (lineEnd < 0) lineEnd = length;
+  const header = buffer
+    .toString('utf8', 0, lineEnd)
+    .replace(/\r$/, '')
+    .replace(/^\uFEFF/, '')
+    .split(',')
+    .map((h) => h.trim());
+  const third = (options.count ?? options.report)!;
+  const [productAt, eventAt, thirdAt] = [options.product, options.event, third].map((name) => {
+    const at = header.indexOf(name);
+    if (at < 0) throw new UsageError(`column "${name}" not found in ${file} (columns: ${header.join(', ')})`);
+    return at;
+  }) as [number, number, number];
+  const products = new ByteInterner(buffer);
+  const events = new ByteInterner(buffer);
+  const reports = new ByteInterner(buffer);
+  const productIds = new IntColumn();
+  const eventIds = new IntColumn();
+  const reportIds = new IntColumn();
+  const counts = new NumberColumn();
+  const kept = new IntColumn();
+  // Byte range [start, end) of the wanted cells of the current row.
+  const cellStart = new Int32Array(3);
+  const cellEnd = new Int32Array(3);
+  const wantedAt = new Int32Array(header.length).fill(-1);
+  wantedAt[productAt] = 0;
+  wantedAt[eventAt] = 1;
+  wantedAt[thirdAt] = 2;
+  // A column named twice (say product and report) is cut once and copied to its other roles.
+  const sourceOf = [wantedAt[productAt]!, wantedAt[eventAt]!, wantedAt[thirdAt]!];
+  const shared = sourceOf.some((source, k) => source !== k);
+  let rows = 0;
+  let pos = lineEnd + 1;
+  while (pos < length) {
+    let end = buffer.indexOf(NEWLINE, pos);
+    if (end < 0) end = length;
+    let stop = end;
+    if (stop > pos && buffer[stop - 1] === RETURN) stop--;
+    if (stop > pos) {
+      let field = 0;
+      let start = pos;
+      for (let i = pos; i <= stop; i++) {
+        if (i === stop || buffer[i] === COMMA) {
+          const k = field < wantedAt.length ? wantedAt[field]! : -1;
+          if (k >= 0) {
+            let s = start;
+            let e = i;
+            while (s < e && (buffer[s] === SPACE || buffer[s] === TAB)) s++;
+            while (e > s && (buffer[e - 1] === SPACE || buffer[e - 1] === TAB)) e--;
+            cellStart[k] = s;
+            cellEnd[k] = e;
+          }
+          field++;
+          start = i + 1;
+        }
+      }
+      if (field !== header.length)
+        throw new UsageError(`${file} row ${rows + 1} has ${field} fields, the header has ${header.length}`);
+      rows++;
+      if (shared)
+        for (let k = 0; k < 3; k++) {
+          cellStart[k] = cellStart[sourceOf[k]!]!;
+          cellEnd[k] = cellEnd[sourceOf[k]!]!;
+        }
+      if (
+        !missingCell(buffer, cellStart[0]!, cellEnd[0]!) &&
+        !missingCell(buffer, cellStart[1]!, cellEnd[1]!)
+      ) {
+        productIds.push(products.id(cellStart[0]!, cellEnd[0]!));
+        eventIds.push(events.id(cellStart[1]!, cellEnd[1]!));
+        kept.push(rows);
+        if (options.count)
+          counts.push(parseCount(buffer, cellStart[2]!, cellEnd[2]!, options.count, rows, file));
+        else reportIds.push(reports.id(cellStart[2]!, cellEnd[2]!));
+      }
+    }
+    pos = end + 1;
+  }
+  if (rows === 0) throw new UsageError(`${file} has a header but no data rows`);
+  const rowNumbers = kept.done();
+  const loaded: LoadedRows = {
+    product: products.result(productIds),
+    event: events.result(eventIds),
+    rowOf: (k) => rowNumbers[k]!,
+  };
+  if (options.count) loaded.count = counts.done();
+  else loaded.report = reports.result(reportIds);
+  return loaded;
+}
+
+/** R's missing-value spellings, an empty cell or NA, checked on the bytes. */
+function missingCell(buffer: Buffer, start: number, end: number): boolean {
+  return end === start || (end - start === 2 && buffer[start] === 0x4e && buffer[start + 1] === 0x41);
+}
+
+/** A count cell: plain digits parsed from the bytes; anything else through Number(), NaN when missing. */
+function parseCount(
+  buffer: Buffer,
+  start: number,
+  end: number,
+  column: string,
+  row: number,
+  file: string,
+): number {
+  let v = 0;
+  let i = start;
+  for (; i < end && i - start < 15; i++) {
+    const digit = buffer[i]! - 0x30;
+    if (digit < 0 || digit > 9) break;
+    v = v * 10 + digit;
+  }
+  if (i === end && end > start) return v;
+  if (missingCell(buffer, start, end)) return Number.NaN;
+  const text = buffer.toString('utf8', start, end);
+  const parsed = Number(text);
+  if (!Number.isFinite(parsed))
+    throw new UsageError(`column "${column}" row ${row}: "${text}" is not a number (in ${file})`);
+  return parsed;
+}
+
+/** A number as JSON: non-finite values (PRR with an empty cell, say) become null. */
+function num(v: number): string {
+  return v - v === 0 ? String(v) : 'null';
+}
+
+/**
+ * Every pair as JSON, assembled from the columns (no per-pair objects, labels escaped once each) and written in
+ * slices: a million pairs do not fit one string comfortably.
+ */
+function writeJson(r: ScreenColumns, pairs: PairTable, products: string[], events: string[]): void {
+  const { alpha1, beta1, alpha2, beta2, p, logLik } = r.prior;
+  const productJson = products.map((l) => `{"product":${JSON.stringify(l)},"event":`);
+  const eventJson = events.map((l) => `${JSON.stringify(l)},"a":`);
+  process.stdout.write(`{"prior":${toJson({ alpha1, beta1, alpha2, beta2, p, logLik })},"pairs":[`);
+  const slice = 10000;
+  const m = pairs.a.length;
+  for (let from = 0; from < m; from += slice) {
+    let text = from > 0 ? ',' : '';
+    const to = Math.min(m, from + slice);
+    for (let i = from; i < to; i++) {
+      if (i > from) text += ',';
+      text +=
+        productJson[pairs.product[i]!]! +
+        eventJson[pairs.event[i]!]! +
+        num(pairs.a[i]!) +
+        ',"expected":' +
+        num(r.expected[i]!) +
+        ',"prr":' +
+        num(r.prr[i]!) +
+        ',"prrChisq":' +
+        num(r.prrChisq[i]!) +
+        ',"ror":' +
+        num(r.ror[i]!) +
+        ',"rorLower":' +
+        num(r.rorLower[i]!) +
+        ',"rorUpper":' +
+        num(r.rorUpper[i]!) +
+        ',"ic":' +
+        num(r.ic[i]!) +
+        ',"ic025":' +
+        num(r.ic025[i]!) +
+        ',"ebgm":' +
+        num(r.ebgm[i]!) +
+        ',"eb05":' +
+        num(r.eb05[i]!) +
+        ',"eb95":' +
+        num(r.eb95[i]!) +
+        (r.signal[i] === 1 ? ',"signal":true}' : ',"signal":false}');
+    }
+    process.stdout.write(text);
+  }
+  process.stdout.write(']}\n');
+}
+
+/** The readable report: prior, counts, and the `top` pairs by EB05. */
+function writeTable(
+  r: ScreenColumns,
+  pairs: PairTable,
+  products: string[],
+  events: string[],
+  topOption: string,
+): void {
+  const { alpha1, beta1, alpha2, beta2, p, logLik } = r.prior;
+  const m = pairs.a.length;
+  const top = Math.max(1, Number(topOption) || 20);
+  const order = Array.from({ length: m }, (_, i) => i).sort((x, y) => r.eb05[y]! - r.eb05[x]!);
+  const shown = order.slice(0, top);
+  let signals = 0;
+  for (let i = 0; i < m; i++) signals += r.signal[i]!;
   process.stdout.write(
     `MGPS prior: alpha1=${fmt(alpha1)} beta1=${fmt(beta1)} alpha2=${fmt(alpha2)} beta2=${fmt(beta2)} P=${fmt(p)} (log-likelihood ${fmt(logLik)})\n` +
-      `${rows.length} product–event pairs, ${rows.filter((r) => r.signal).length} meet the Evans criteria; top ${shown.length} by EB05:\n` +
+      `${m} product–event pairs, ${signals} meet the Evans criteria; top ${shown.length} by EB05:\n` +
       table(
         ['product', 'event', 'n', 'E', 'PRR', 'chi2', 'ROR', 'IC025', 'EBGM', 'EB05', 'EB95', 'Evans'],
-        shown.map((r) => [
-          r.product,
-          r.event,
-          fmt(r.a),
-          fmt(r.expected),
-          fmt(r.prr),
-          fmt(r.prrChisq),
-          fmt(r.ror),
-          fmt(r.ic025),
-          fmt(r.ebgm),
-          fmt(r.eb05),
-          fmt(r.eb95),
-          r.signal ? 'yes' : '',
+        shown.map((i) => [
+          products[pairs.product[i]!]!,
+          events[pairs.event[i]!]!,
+          fmt(pairs.a[i]),
+          fmt(r.expected[i]),
+          fmt(r.prr[i]),
+          fmt(r.prrChisq[i]),
+          fmt(r.ror[i]),
+          fmt(r.ic025[i]),
+          fmt(r.ebgm[i]),
+          fmt(r.eb05[i]),
+          fmt(r.eb95[i]),
+          r.signal[i] === 1 ? 'yes' : '',
         ]),
       ),
   );

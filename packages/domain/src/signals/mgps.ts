@@ -4,7 +4,8 @@
  * observed pairs (N ≥ 1: a mixture of zero-truncated negative binomials, DuMouchel & Pregibon 2001, as openEBGM's
  * negLL with N_star = 1), and each pair gets the posterior geometric mean EBGM and the 5% / 95% quantiles.
  */
-import { digamma, gammaP, logGamma, normalQuantile } from '../stats/distributions';
+import { digamma, logGamma, normalQuantile } from '../stats/distributions';
+import { gammaMixtureQuantile } from './gammaMixture';
 
 export interface GammaMixturePrior {
   alpha1: number;
@@ -341,29 +342,93 @@ export interface PosteriorScores {
   eb95: number;
 }
 
+const Z05 = normalQuantile(0.05);
+const Z95 = normalQuantile(0.95);
+
 /**
  * Posterior of λ given N = n: Qn·Γ(α1 + n, β1 + E) + (1 − Qn)·Γ(α2 + n, β2 + E). EBGM = exp(E[log λ])
- * (DuMouchel 1999 eq. 11); EB05 and EB95 are the posterior 5% and 95% quantiles.
+ * (DuMouchel 1999 eq. 11); EB05 and EB95 are the posterior 5% and 95% quantiles. The terms that depend on n
+ * only (log Γ(α + n) − log Γ(α), ψ(α + n)) are computed once per distinct n, so scoring a whole table costs
+ * a few logarithms and two quantile searches per pair.
  */
+export class PosteriorScorer {
+  private readonly prior: GammaMixturePrior;
+  private readonly logP: number;
+  private readonly logQ: number;
+  private readonly lgA1: number;
+  private readonly lgA2: number;
+  /** Per count n (small counts in arrays, the rest in a map): log Γ(α1 + n), log Γ(α2 + n), ψ(α1 + n), ψ(α2 + n). */
+  private readonly small = new Float64Array(4 * 4096).fill(Number.NaN);
+  private readonly large = new Map<number, Float64Array>();
+  private readonly terms = new Float64Array(4);
+
+  constructor(prior: GammaMixturePrior) {
+    const { alpha1, beta1, alpha2, beta2, p } = prior;
+    for (const [name, v] of Object.entries({ alpha1, beta1, alpha2, beta2 }))
+      if (!(v > 0) || !Number.isFinite(v))
+        throw new RangeError(`${name}: must be a finite number > 0, got ${v}`);
+    if (!(p >= 0 && p <= 1)) throw new RangeError(`p: must lie in [0, 1], got ${p}`);
+    this.prior = prior;
+    this.logP = Math.log(p);
+    this.logQ = Math.log1p(-p);
+    this.lgA1 = logGamma(alpha1);
+    this.lgA2 = logGamma(alpha2);
+  }
+
+  private termsOf(n: number): Float64Array {
+    const { alpha1: a1, alpha2: a2 } = this.prior;
+    if (Number.isInteger(n) && n < 4096) {
+      const at = 4 * n;
+      const t = this.small;
+      if (Number.isNaN(t[at]!)) {
+        t[at] = logGamma(a1 + n);
+        t[at + 1] = logGamma(a2 + n);
+        t[at + 2] = digamma(a1 + n);
+        t[at + 3] = digamma(a2 + n);
+      }
+      this.terms.set(t.subarray(at, at + 4));
+      return this.terms;
+    }
+    let t = this.large.get(n);
+    if (!t) {
+      t = Float64Array.of(logGamma(a1 + n), logGamma(a2 + n), digamma(a1 + n), digamma(a2 + n));
+      this.large.set(n, t);
+    }
+    return t;
+  }
+
+  /** Scores the pair with count n ≥ 0 and expected count e > 0 into `out`. */
+  score(n: number, e: number, out: PosteriorScores): void {
+    if (!(n >= 0) || !Number.isFinite(n)) throw new RangeError(`n: must be a finite count ≥ 0, got ${n}`);
+    if (!(e > 0) || !Number.isFinite(e)) throw new RangeError(`e: must be a finite number > 0, got ${e}`);
+    const { alpha1: a1, beta1: b1, alpha2: a2, beta2: b2 } = this.prior;
+    const t = this.termsOf(n);
+    const lgS1 = t[0]!;
+    const lgS2 = t[1]!;
+    const logE = Math.log(e);
+    const logR1 = Math.log(b1 + e);
+    const logR2 = Math.log(b2 + e);
+    // log NB(n; α, β/(β + E)) without log n!, which cancels in Qn.
+    const t1 = this.logP + lgS1 - this.lgA1 + a1 * (Math.log(b1) - logR1) + n * (logE - logR1);
+    const t2 = this.logQ + lgS2 - this.lgA2 + a2 * (Math.log(b2) - logR2) + n * (logE - logR2);
+    const qn = 1 / (1 + Math.exp(t2 - t1));
+    out.qn = qn;
+    out.ebgm = Math.exp(qn * (t[2]! - logR1) + (1 - qn) * (t[3]! - logR2));
+    out.eb05 = gammaMixtureQuantile(0.05, Z05, qn, a1 + n, b1 + e, lgS1, a2 + n, b2 + e, lgS2);
+    out.eb95 = gammaMixtureQuantile(0.95, Z95, qn, a1 + n, b1 + e, lgS1, a2 + n, b2 + e, lgS2);
+  }
+}
+
+/** Posterior scores of one pair (see PosteriorScorer; build one scorer to score many pairs). */
 export function posteriorScores(prior: GammaMixturePrior, n: number, e: number): PosteriorScores {
-  const { alpha1: a1, beta1: b1, alpha2: a2, beta2: b2, p } = prior;
-  const logNb = (a: number, b: number) =>
-    logGamma(a + n) - logGamma(a) - logGamma(n + 1) + a * Math.log(b / (b + e)) + n * Math.log(e / (b + e));
-  const t1 = Math.log(p) + logNb(a1, b1);
-  const t2 = Math.log1p(-p) + logNb(a2, b2);
-  const qn = 1 / (1 + Math.exp(t2 - t1));
-  const meanLog = qn * (digamma(a1 + n) - Math.log(b1 + e)) + (1 - qn) * (digamma(a2 + n) - Math.log(b2 + e));
-  return {
-    qn,
-    ebgm: Math.exp(meanLog),
-    eb05: mixtureQuantile(0.05, qn, a1 + n, b1 + e, a2 + n, b2 + e),
-    eb95: mixtureQuantile(0.95, qn, a1 + n, b1 + e, a2 + n, b2 + e),
-  };
+  const out: PosteriorScores = { qn: 0, ebgm: 0, eb05: 0, eb95: 0 };
+  new PosteriorScorer(prior).score(n, e, out);
+  return out;
 }
 
 /**
- * Quantile of w·Gamma(s1, r1) + (1 − w)·Gamma(s2, r2) by safeguarded Newton iteration on the mixture
- * distribution function, started from the Wilson–Hilferty approximation of the heavier component.
+ * Quantile of w·Gamma(s1, r1) + (1 − w)·Gamma(s2, r2) (rates r_c): Halley iteration on the mixture distribution
+ * function from the Wilson–Hilferty approximation of the heavier component (see gammaMixtureQuantile).
  */
 export function mixtureQuantile(
   prob: number,
@@ -373,31 +438,5 @@ export function mixtureQuantile(
   s2: number,
   r2: number,
 ): number {
-  const lg1 = logGamma(s1);
-  const lg2 = logGamma(s2);
-  const cdf = (x: number) => w * gammaP(s1, r1 * x) + (1 - w) * gammaP(s2, r2 * x);
-  const pdf = (x: number) =>
-    w * Math.exp(s1 * Math.log(r1) + (s1 - 1) * Math.log(x) - r1 * x - lg1) +
-    (1 - w) * Math.exp(s2 * Math.log(r2) + (s2 - 1) * Math.log(x) - r2 * x - lg2);
-  const z = normalQuantile(prob);
-  const wh = (s: number, r: number) => {
-    const c = 1 - 1 / (9 * s) + z / (3 * Math.sqrt(s));
-    return c > 0 ? (s * c * c * c) / r : s / r / 10;
-  };
-  let x = w >= 0.5 ? wh(s1, r1) : wh(s2, r2);
-  let lo = 0;
-  let hi = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 100; i++) {
-    const f = cdf(x) - prob;
-    if (f === 0) return x;
-    if (f < 0) lo = x;
-    else hi = x;
-    const dens = pdf(x);
-    let next = dens > 0 ? x - f / dens : Number.NaN;
-    if (!(next > lo && next < hi))
-      next = Number.isFinite(hi) ? (lo + hi) / 2 : Math.max(2 * x, lo * 2 + 1e-300);
-    if (Math.abs(next - x) <= 1e-11 * x) return next;
-    x = next;
-  }
-  return x;
+  return gammaMixtureQuantile(prob, normalQuantile(prob), w, s1, r1, logGamma(s1), s2, r2, logGamma(s2));
 }
