@@ -358,58 +358,189 @@ function parseCount(
   return parsed;
 }
 
-/** A number as JSON: non-finite values (PRR with an empty cell, say) become null. */
-function num(v: number): string {
-  return v - v === 0 ? String(v) : 'null';
+/**
+ * JSON text written straight into a byte buffer that is flushed to stdout when full: at a million pairs with
+ * thirteen numbers each, formatting through strings (String(v), concatenation) costs more than the statistics.
+ */
+export class JsonBytes {
+  private buffer = new Uint8Array(1 << 20);
+  private at = 0;
+
+  constructor(private readonly flushTo: (chunk: Uint8Array) => void) {}
+
+  /** Appends bytes already encoded (keys, escaped labels). */
+  bytes(chunk: Uint8Array): void {
+    if (this.at + chunk.length > this.buffer.length) this.flush();
+    if (chunk.length > this.buffer.length) {
+      this.flushTo(chunk);
+      return;
+    }
+    this.buffer.set(chunk, this.at);
+    this.at += chunk.length;
+  }
+
+  /**
+   * Appends a number: integers below 2^53 exactly, other finite values to 12 significant digits (the fitted
+   * prior itself is only determined to about 1e-6), non-finite values as null.
+   */
+  number(v: number): void {
+    if (this.at + 32 > this.buffer.length) this.flush();
+    if (!Number.isFinite(v)) {
+      this.ascii('null');
+      return;
+    }
+    if (v < 0) {
+      this.buffer[this.at++] = 0x2d;
+      v = -v;
+    }
+    if (Number.isInteger(v) && v < 9007199254740992) {
+      this.digits(v, 0);
+      return;
+    }
+    let exponent = Math.floor(Math.log10(v));
+    if (exponent < -290 || exponent > 290) {
+      this.ascii(String(v));
+      return;
+    }
+    // Mantissa of 12 digits, 1e11 ≤ m < 1e12; log10 may be off by one next to a power of ten.
+    let m = Math.round(scale(v, 11 - exponent));
+    if (m >= 1e12) {
+      exponent++;
+      m = Math.round(scale(v, 11 - exponent));
+    } else if (m < 1e11) {
+      exponent--;
+      m = Math.round(scale(v, 11 - exponent));
+    }
+    if (m >= 1e12) {
+      // Rounded up to the next power of ten (9.999999999995 → 10).
+      m = 1e11;
+      exponent++;
+    }
+    let significant = 12;
+    while (m % 10 === 0 && significant > 1) {
+      m /= 10;
+      significant--;
+    }
+    const buf = this.buffer;
+    if (exponent >= 0 && exponent < 21) {
+      if (significant <= exponent + 1) {
+        this.digits(m, 0);
+        for (let k = significant; k <= exponent; k++) buf[this.at++] = 0x30;
+      } else this.digits(m, significant - exponent - 1);
+    } else if (exponent < 0 && exponent >= -6) {
+      buf[this.at++] = 0x30;
+      buf[this.at++] = 0x2e;
+      for (let k = -1; k > exponent; k--) buf[this.at++] = 0x30;
+      this.digits(m, -1);
+    } else {
+      this.digits(m, significant - 1);
+      buf[this.at++] = 0x65;
+      if (exponent < 0) {
+        buf[this.at++] = 0x2d;
+        exponent = -exponent;
+      } else buf[this.at++] = 0x2b;
+      this.digits(exponent, 0);
+    }
+  }
+
+  /**
+   * Writes the whole number m (< 2^53) in decimal with a decimal point before its last `fraction` digits
+   * (fraction −1: digits only, the point was written already; 0: no point).
+   */
+  private digits(m: number, fraction: number): void {
+    const buf = this.buffer;
+    let count = 0;
+    let rest = m;
+    const start = this.at;
+    do {
+      const q = Math.floor(rest / 10);
+      buf[start + count++] = 0x30 + (rest - q * 10);
+      rest = q;
+    } while (rest > 0);
+    // Digits were written backwards; reverse them and insert the point.
+    if (fraction > 0) {
+      if (count <= fraction) {
+        for (let k = count; k <= fraction; k++) buf[start + count++] = 0x30;
+      }
+      for (let k = count; k > fraction; k--) buf[start + k] = buf[start + k - 1]!;
+      buf[start + fraction] = 0x2e;
+      count++;
+    }
+    for (let i = start, j = start + count - 1; i < j; i++, j--) {
+      const t = buf[i]!;
+      buf[i] = buf[j]!;
+      buf[j] = t;
+    }
+    this.at += count;
+  }
+
+  ascii(text: string): void {
+    if (this.at + text.length > this.buffer.length) this.flush();
+    if (text.length > this.buffer.length) {
+      this.flushTo(Buffer.from(text, 'latin1'));
+      return;
+    }
+    for (let i = 0; i < text.length; i++) this.buffer[this.at++] = text.charCodeAt(i);
+  }
+
+  flush(): void {
+    if (this.at === 0) return;
+    this.flushTo(this.buffer.slice(0, this.at));
+    this.at = 0;
+  }
+}
+
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/** v·10^k with the exactly representable powers 10^0…10^22 where possible. */
+function scale(v: number, k: number): number {
+  if (k >= 0) return k <= 22 ? v * POWERS_OF_TEN[k]! : v * 1e22 * 10 ** (k - 22);
+  return -k <= 22 ? v / POWERS_OF_TEN[-k]! : v / 1e22 / 10 ** (-k - 22);
 }
 
 /**
- * Every pair as JSON, assembled from the columns (no per-pair objects, labels escaped once each) and written in
- * slices: a million pairs do not fit one string comfortably.
+ * Every pair as JSON, assembled from the columns into bytes (no per-pair objects or strings; labels escaped and
+ * encoded once each) and written to stdout a megabyte at a time.
  */
 function writeJson(r: ScreenColumns, pairs: PairTable, products: string[], events: string[]): void {
   const { alpha1, beta1, alpha2, beta2, p, logLik } = r.prior;
-  const productJson = products.map((l) => `{"product":${JSON.stringify(l)},"event":`);
-  const eventJson = events.map((l) => `${JSON.stringify(l)},"a":`);
-  process.stdout.write(`{"prior":${toJson({ alpha1, beta1, alpha2, beta2, p, logLik })},"pairs":[`);
-  const slice = 10000;
+  const encode = (text: string) => Buffer.from(text, 'utf8');
+  const productJson = products.map((l) => encode(`{"product":${JSON.stringify(l)},"event":`));
+  const eventJson = events.map((l) => encode(`${JSON.stringify(l)},"a":`));
+  const keys = [
+    'expected',
+    'prr',
+    'prrChisq',
+    'ror',
+    'rorLower',
+    'rorUpper',
+    'ic',
+    'ic025',
+    'ebgm',
+    'eb05',
+    'eb95',
+  ] as const;
+  const keyJson = keys.map((k) => encode(`,"${k}":`));
+  const columns = keys.map((k) => r[k]);
+  const signalTrue = encode(',"signal":true}');
+  const signalFalse = encode(',"signal":false}');
+  const comma = encode(',');
+  const out = new JsonBytes((chunk) => process.stdout.write(chunk));
+  out.ascii(`{"prior":${toJson({ alpha1, beta1, alpha2, beta2, p, logLik })},"pairs":[`);
   const m = pairs.a.length;
-  for (let from = 0; from < m; from += slice) {
-    let text = from > 0 ? ',' : '';
-    const to = Math.min(m, from + slice);
-    for (let i = from; i < to; i++) {
-      if (i > from) text += ',';
-      text +=
-        productJson[pairs.product[i]!]! +
-        eventJson[pairs.event[i]!]! +
-        num(pairs.a[i]!) +
-        ',"expected":' +
-        num(r.expected[i]!) +
-        ',"prr":' +
-        num(r.prr[i]!) +
-        ',"prrChisq":' +
-        num(r.prrChisq[i]!) +
-        ',"ror":' +
-        num(r.ror[i]!) +
-        ',"rorLower":' +
-        num(r.rorLower[i]!) +
-        ',"rorUpper":' +
-        num(r.rorUpper[i]!) +
-        ',"ic":' +
-        num(r.ic[i]!) +
-        ',"ic025":' +
-        num(r.ic025[i]!) +
-        ',"ebgm":' +
-        num(r.ebgm[i]!) +
-        ',"eb05":' +
-        num(r.eb05[i]!) +
-        ',"eb95":' +
-        num(r.eb95[i]!) +
-        (r.signal[i] === 1 ? ',"signal":true}' : ',"signal":false}');
+  for (let i = 0; i < m; i++) {
+    if (i > 0) out.bytes(comma);
+    out.bytes(productJson[pairs.product[i]!]!);
+    out.bytes(eventJson[pairs.event[i]!]!);
+    out.number(pairs.a[i]!);
+    for (let k = 0; k < columns.length; k++) {
+      out.bytes(keyJson[k]!);
+      out.number(columns[k]![i]!);
     }
-    process.stdout.write(text);
+    out.bytes(r.signal[i] === 1 ? signalTrue : signalFalse);
   }
-  process.stdout.write(']}\n');
+  out.ascii(']}\n');
+  out.flush();
 }
 
 /** The readable report: prior, counts, and the `top` pairs by EB05. */
