@@ -5,6 +5,9 @@ import { AuthService } from './auth/auth.service';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
+import { BatchService, batchSignable } from './laboratory/batches';
+import { CellBankService } from './laboratory/cell-bank';
+import { SpecificationService, specificationSignable } from './laboratory/specifications';
 import { OrganizationService } from './organizations/organization.service';
 import { organizationSignable } from './organizations/organization.signable';
 import { IdentifierCrypto } from './patients/identifier-crypto';
@@ -23,6 +26,9 @@ export interface Platform {
   audit: AuditTrailService;
   signatures: SignatureService;
   sealer: Sealer;
+  specifications: SpecificationService;
+  batches: BatchService;
+  cellBank: CellBankService;
   close(): Promise<void>;
 }
 
@@ -41,6 +47,8 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
   });
   const signatures = new SignatureService(db, auth);
   signatures.register(organizationSignable);
+  signatures.register(specificationSignable);
+  signatures.register(batchSignable);
   const sealer = new Sealer(db, (error) => logger?.error({ err: error }, 'audit sealing failed'));
   return {
     config,
@@ -52,6 +60,9 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     audit: new AuditTrailService(db),
     signatures,
     sealer,
+    specifications: new SpecificationService(db, auth, signatures),
+    batches: new BatchService(db, auth, signatures),
+    cellBank: new CellBankService(db),
     async close() {
       await sealer.stop();
       await sealer.flush();

@@ -18,10 +18,21 @@ export const ACTIONS = [
   'audit.read',
   'audit.verify',
   'signature.sign',
+  'batch.read',
+  'batch.manage',
+  'qc.enter',
+  'investigation.manage',
+  'specification.manage',
+  'specification.approve',
+  'batch.dispose',
+  'cellbank.read',
+  'cellbank.manage',
+  'traceability.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 const HOSPITAL_STAFF: readonly Role[] = ['hospital_physician', 'hospital_coordinator'];
+const LABORATORY_STAFF: readonly Role[] = ['lab_analyst', 'qc_manager', 'qualified_person'];
 const EVERYONE: readonly Role[] = [
   'platform_admin',
   'regulator_inspector',
@@ -49,6 +60,18 @@ const MATRIX: Record<Action, readonly Role[]> = {
   'audit.verify': ['regulator_inspector', 'platform_admin'],
   // Signing needs a real person with a password; what they may sign is decided by each signed act.
   'signature.sign': STAFF,
+  // The laboratory end (issue 7). Hospitals read the batches of their own patients (rows scoped by the
+  // database); the regulator reads everything de-identified; the qualified person alone disposes of a batch.
+  'batch.read': [...LABORATORY_STAFF, ...HOSPITAL_STAFF, 'regulator_inspector'],
+  'batch.manage': LABORATORY_STAFF,
+  'qc.enter': ['lab_analyst', 'qc_manager'],
+  'investigation.manage': ['qc_manager'],
+  'specification.manage': ['qc_manager'],
+  'specification.approve': ['qc_manager', 'qualified_person'],
+  'batch.dispose': ['qualified_person'],
+  'cellbank.read': [...LABORATORY_STAFF, 'regulator_inspector'],
+  'cellbank.manage': LABORATORY_STAFF,
+  'traceability.read': [...LABORATORY_STAFF, 'regulator_inspector'],
 };
 
 export interface Decision {

@@ -2,6 +2,7 @@ import type { Role } from '@cgtlink/domain/access/index';
 import { appendAudit } from '../audit/audit-log';
 import { asSystem } from '../db/scoped';
 import type { Platform } from '../platform';
+import { seedLaboratory } from './laboratory';
 
 /**
  * The demo world: the Nansha public service centre running the platform, the provincial regulator, two
@@ -217,6 +218,7 @@ export async function seedDemo(
     password: DEMO_PASSWORD,
     patientId: patientIds[0]!,
   });
+  await seedLaboratory(platform, DEMO_PASSWORD);
   await platform.sealer.flush();
   return { created: true, credentials };
 }

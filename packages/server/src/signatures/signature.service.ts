@@ -71,7 +71,27 @@ export class SignatureService {
       );
     }
     await this.auth.reauthenticate(ctx.principal, input.password, input.ip);
-    return withPrincipal(this.db, ctx.principal, async (tx) => {
+    return withPrincipal(this.db, ctx.principal, (tx) => this.signWithin(tx, ctx, input));
+  }
+
+  /**
+   * Applies a signature inside the caller's transaction, after the caller has re-authenticated the signer:
+   * an act that must be signed (a batch release) records its signature and its effect all-or-nothing.
+   */
+  async signWithin(
+    tx: Tx,
+    ctx: RequestContext,
+    input: { entityType: string; entityId: string; meaning: SignatureMeaning },
+  ): Promise<Signature> {
+    const signable = this.#signables.get(input.entityType);
+    if (!signable)
+      throw new InvalidInput('entityType', `records of type ${input.entityType} cannot be signed`);
+    if (!signable.mayApply(ctx, input.meaning)) {
+      throw new Forbidden(
+        `role ${ctx.principal.role} may not sign a ${input.entityType} as ${input.meaning}`,
+      );
+    }
+    {
       const content = await signable.load(tx, input.entityId);
       if (!content) throw new NotFound(input.entityType);
       const hash = contentHash(content);
@@ -106,7 +126,7 @@ export class SignatureService {
         contentHash: row.content_hash,
         valid: true,
       };
-    });
+    }
   }
 
   /** The signatures on a record, each checked against the record's current content. */
