@@ -2,17 +2,30 @@ import { api } from './client';
 import type {
   AuditQuery,
   AuditRecord,
+  Batch,
+  BatchCreate,
+  BatchRecord,
+  CellBank,
   ChangeLine,
+  Disposition,
+  ImportReport,
+  ImportRequest,
+  Investigation,
+  InvestigationPatch,
   Organization,
   OrganizationCreate,
   OrganizationPatch,
   Patient,
   PatientCreate,
+  QcResult,
+  Recall,
   Session,
+  Specification,
   User,
   UserCreate,
   UserPatch,
   VerifyReport,
+  Vial,
 } from './types';
 
 /** The HTTP routes of packages/server/src/http/routes, one typed function each. */
@@ -50,4 +63,26 @@ export const endpoints = {
       `/api/audit/history/${encodeURIComponent(entityType)}/${encodeURIComponent(entityId)}`,
     ),
   verifyAudit: () => api.get<VerifyReport>('/api/audit/verify'),
+
+  specifications: () => api.get<Specification[]>('/api/specifications'),
+  batches: () => api.get<Batch[]>('/api/batches'),
+  createBatch: (body: BatchCreate) => api.post<Batch>('/api/batches', body),
+  batch: (id: string) => api.get<BatchRecord>(`/api/batches/${encodeURIComponent(id)}`),
+  addResult: (id: string, body: { analyte: string; value: number | string; unit?: string }) =>
+    api.post<{ result: QcResult; investigation: Investigation | null }>(
+      `/api/batches/${encodeURIComponent(id)}/results`,
+      body,
+    ),
+  importResults: (id: string, body: ImportRequest) =>
+    api.post<ImportReport>(`/api/batches/${encodeURIComponent(id)}/import`, body),
+  updateInvestigation: (id: string, body: InvestigationPatch) =>
+    api.patch<Investigation>(`/api/investigations/${encodeURIComponent(id)}`, body),
+  assessExcursion: (id: string, body: { assessment: string; version: number }) =>
+    api.post<Batch>(`/api/batches/${encodeURIComponent(id)}/excursion-assessment`, body),
+  dispose: (id: string, body: Disposition) =>
+    api.post<BatchRecord>(`/api/batches/${encodeURIComponent(id)}/disposition`, body),
+  cellBanks: () => api.get<CellBank[]>('/api/cell-banks'),
+  vials: (query: { bankId?: string; tank?: string; rack?: string; box?: string }) =>
+    api.get<Vial[]>('/api/vials', query),
+  recall: (query: { bankId?: string; vialId?: string }) => api.get<Recall>('/api/traceability/recall', query),
 };
