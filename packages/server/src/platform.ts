@@ -5,6 +5,9 @@ import { AuthService } from './auth/auth.service';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
+import { BatchService, batchSignable } from './laboratory/batches';
+import { CellBankService } from './laboratory/cell-bank';
+import { SpecificationService, specificationSignable } from './laboratory/specifications';
 import { OrganizationService } from './organizations/organization.service';
 import { organizationSignable } from './organizations/organization.signable';
 import { EnrolmentService } from './pathway/enrolment.service';
@@ -30,6 +33,9 @@ export interface Platform {
   enrolment: EnrolmentService;
   pathway: PathwayService;
   sealer: Sealer;
+  specifications: SpecificationService;
+  batches: BatchService;
+  cellBank: CellBankService;
   close(): Promise<void>;
 }
 
@@ -48,6 +54,8 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
   });
   const signatures = new SignatureService(db, auth);
   signatures.register(organizationSignable);
+  signatures.register(specificationSignable);
+  signatures.register(batchSignable);
   signatures.register(filingDecisionSignable);
   signatures.register(productReleaseSignable);
   const identifiers = new IdentifierCrypto(config.secret);
@@ -65,6 +73,9 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     enrolment: new EnrolmentService(db, auth, identifiers),
     pathway: new PathwayService(db, auth),
     sealer,
+    specifications: new SpecificationService(db, auth, signatures),
+    batches: new BatchService(db, auth, signatures),
+    cellBank: new CellBankService(db),
     async close() {
       await sealer.stop();
       await sealer.flush();

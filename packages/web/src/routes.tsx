@@ -20,6 +20,10 @@ const OrganizationsPage = page(() => import('./pages/OrganizationsPage'), 'Organ
 const UsersPage = page(() => import('./pages/UsersPage'), 'UsersPage');
 const AuditPage = page(() => import('./pages/AuditPage'), 'AuditPage');
 const LaboratoryPage = page(() => import('./pages/LaboratoryPage'), 'LaboratoryPage');
+const BatchesPage = page(() => import('./pages/BatchesPage'), 'BatchesPage');
+const BatchRecordPage = page(() => import('./pages/BatchRecordPage'), 'BatchRecordPage');
+const CertificatePage = page(() => import('./pages/CertificatePage'), 'CertificatePage');
+const CellBankPage = page(() => import('./pages/CellBankPage'), 'CellBankPage');
 
 export function Loading() {
   return (
@@ -69,6 +73,10 @@ export function AppRoutes() {
         <Route path="users" element={<Guard nav="users">{<UsersPage />}</Guard>} />
         <Route path="audit" element={<Guard nav="audit">{<AuditPage />}</Guard>} />
         <Route path="laboratory" element={<Guard nav="laboratory">{<LaboratoryPage />}</Guard>} />
+        <Route path="batches" element={<Guard nav="batches">{<BatchesPage />}</Guard>} />
+        <Route path="batches/:id" element={<Guard nav="batches">{<BatchRecordPage />}</Guard>} />
+        <Route path="batches/:id/certificate" element={<Guard nav="batches">{<CertificatePage />}</Guard>} />
+        <Route path="cell-bank" element={<Guard nav="cellBank">{<CellBankPage />}</Guard>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -26,6 +26,16 @@ export const ACTIONS = [
   'pathway.record',
   'product.release',
   'deviation.assess',
+  'batch.read',
+  'batch.manage',
+  'qc.enter',
+  'investigation.manage',
+  'specification.manage',
+  'specification.approve',
+  'batch.dispose',
+  'cellbank.read',
+  'cellbank.manage',
+  'traceability.read',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -69,6 +79,18 @@ const MATRIX: Record<Action, readonly Role[]> = {
   // Release of a product is the qualified person's signed act (DESIGN.md §3.5).
   'product.release': ['qualified_person'],
   'deviation.assess': ['hospital_physician', 'qc_manager', 'qualified_person'],
+  // The laboratory end (issue 7). Hospitals read the batches of their own patients (rows scoped by the
+  // database); the regulator reads everything de-identified; the qualified person alone disposes of a batch.
+  'batch.read': [...LAB_STAFF, ...HOSPITAL_STAFF, 'regulator_inspector'],
+  'batch.manage': LAB_STAFF,
+  'qc.enter': ['lab_analyst', 'qc_manager'],
+  'investigation.manage': ['qc_manager'],
+  'specification.manage': ['qc_manager'],
+  'specification.approve': ['qc_manager', 'qualified_person'],
+  'batch.dispose': ['qualified_person'],
+  'cellbank.read': [...LAB_STAFF, 'regulator_inspector'],
+  'cellbank.manage': LAB_STAFF,
+  'traceability.read': [...LAB_STAFF, 'regulator_inspector'],
 };
 
 export interface Decision {

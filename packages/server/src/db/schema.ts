@@ -108,7 +108,7 @@ export interface SignatureTable {
   signed_at: Timestamp;
 }
 
-export interface Schema extends PathwaySchema {
+export interface Schema extends PathwaySchema, LaboratorySchema {
   organization: OrganizationTable;
   app_user: AppUserTable;
   session: SessionTable;
@@ -360,4 +360,181 @@ export interface PathwaySchema {
   temperature_log: TemperatureLogTable;
   bedside_verification: BedsideVerificationTable;
   notification: NotificationTable;
+}
+
+// ---- 0003_laboratory: specifications, batches, QC, investigations, the seed cell bank ----
+
+interface LaboratoryOwned {
+  laboratory_id: string;
+}
+
+export interface SpecificationTable extends LaboratoryOwned {
+  id: Generated<string>;
+  product_code: string;
+  product_name: string;
+  version: number;
+  tests: Json;
+  status: Generated<string>;
+  approval_signature_id: string | null;
+  approved_at: Date | string | null;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface CellLineTable extends LaboratoryOwned {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  tissue_source: string;
+  donor_code: string;
+  donor_eligibility: string;
+  consent_reference: string;
+  donor_testing: Json;
+  created_by: string;
+  created_at: Timestamp;
+}
+
+export interface CellBankTable extends LaboratoryOwned {
+  id: Generated<string>;
+  cell_line_id: string;
+  kind: string;
+  parent_bank_id: string | null;
+  lot: string;
+  passage: number;
+  frozen_on: string;
+  expires_on: string;
+  vials_available: Generated<number>;
+  created_by: string;
+  created_at: Timestamp;
+  version: Generated<number>;
+}
+
+export interface VialTable extends LaboratoryOwned {
+  id: Generated<string>;
+  bank_id: string;
+  label: string;
+  passage: number;
+  tank: string;
+  rack: string;
+  box: string;
+  position: number;
+  status: Generated<string>;
+  version: Generated<number>;
+}
+
+export interface BatchTable extends LaboratoryOwned {
+  id: Generated<string>;
+  reference: string;
+  kind: string;
+  specification_id: string;
+  product_code: string;
+  patient_id: string | null;
+  hospital_id: string | null;
+  patient_pseudonym: string | null;
+  chain_of_identity: string | null;
+  din: string | null;
+  din_verified_at: Date | string | null;
+  patient_weight_kg: number | null;
+  working_bank_id: string | null;
+  excursion: Generated<string>;
+  excursion_assessment: string | null;
+  status: Generated<string>;
+  disposition_signature_id: string | null;
+  disposition_reason: string | null;
+  disposed_at: Date | string | null;
+  disposed_by: string | null;
+  started_at: Timestamp;
+  version: Generated<number>;
+  created_by: string;
+  updated_at: Timestamp;
+}
+
+export interface BatchStepTable extends LaboratoryOwned {
+  id: Generated<string>;
+  batch_id: string;
+  step: string;
+  parameters: Json;
+  operator_user_id: string;
+  operator_name: string;
+  started_at: Date | string;
+  ended_at: Date | string;
+  recorded_at: Timestamp;
+}
+
+export interface QcResultTable extends LaboratoryOwned {
+  id: Generated<string>;
+  batch_id: string;
+  analyte: string;
+  value_number: number | null;
+  value_text: string | null;
+  unit: string | null;
+  outcome: string;
+  criterion: string;
+  source: string;
+  instrument: string | null;
+  is_current: Generated<boolean>;
+  entered_by: string;
+  entered_by_name: string;
+  entered_at: Timestamp;
+}
+
+export interface InvestigationTable extends LaboratoryOwned {
+  id: Generated<string>;
+  batch_id: string;
+  result_id: string;
+  analyte: string;
+  phase: Generated<string>;
+  root_cause: string | null;
+  capa: string | null;
+  conclusion: string | null;
+  status: Generated<string>;
+  opened_at: Timestamp;
+  closed_at: Date | string | null;
+  closed_by: string | null;
+  version: Generated<number>;
+}
+
+export interface BatchDispatchTable extends LaboratoryOwned {
+  id: Generated<string>;
+  batch_id: string;
+  patient_id: string;
+  hospital_id: string;
+  patient_pseudonym: string;
+  dispatched_by: string;
+  dispatched_at: Timestamp;
+}
+
+export interface VialEventTable extends LaboratoryOwned {
+  id: Generated<string>;
+  vial_id: string;
+  bank_id: string;
+  kind: string;
+  batch_id: string | null;
+  actor_user_id: string;
+  actor_name: string;
+  note: string | null;
+  occurred_at: Timestamp;
+}
+
+export interface InstrumentMappingTable extends LaboratoryOwned {
+  id: Generated<string>;
+  instrument: string;
+  mapping: Json;
+  version: Generated<number>;
+  updated_at: Timestamp;
+}
+
+/** The laboratory tables, merged into the database schema above. */
+export interface LaboratorySchema {
+  specification: SpecificationTable;
+  cell_line: CellLineTable;
+  cell_bank: CellBankTable;
+  vial: VialTable;
+  batch: BatchTable;
+  batch_step: BatchStepTable;
+  qc_result: QcResultTable;
+  investigation: InvestigationTable;
+  batch_dispatch: BatchDispatchTable;
+  vial_event: VialEventTable;
+  instrument_mapping: InstrumentMappingTable;
 }

@@ -3,6 +3,7 @@ import { appendAudit } from '../audit/audit-log';
 import { asSystem } from '../db/scoped';
 import { seedDemoFiling } from '../pathway/demo-filing';
 import type { Platform } from '../platform';
+import { seedLaboratory } from './laboratory';
 
 /**
  * The demo world: the Nansha public service centre running the platform, the provincial regulator, two
@@ -219,6 +220,7 @@ export async function seedDemo(
     patientId: patientIds[0]!,
   });
   await seedDemoFiling(db);
+  await seedLaboratory(platform, DEMO_PASSWORD);
   await platform.sealer.flush();
   return { created: true, credentials };
 }

@@ -86,32 +86,50 @@ export class SignatureService {
       );
     }
     await this.auth.reauthenticate(ctx.principal, input.password, input.ip);
-    return withPrincipal(this.db, ctx.principal, async (tx) => {
-      const content = await signable.load(tx, input.entityId);
-      if (!content) throw new NotFound(input.entityType);
-      const hash = contentHash(content);
-      const row = await tx
-        .insertInto('signature')
-        .values({
-          entity_type: input.entityType,
-          entity_id: input.entityId,
-          meaning: input.meaning,
-          signer_user_id: ctx.principal.userId,
-          organization_id: ctx.principal.organizationId,
-          printed_name: ctx.principal.displayName,
-          role: ctx.principal.role,
-          content_hash: hash,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await appendAudit(tx, ctx, {
-        action: 'sign',
-        entityType: input.entityType,
-        entityId: input.entityId,
-        newValues: { meaning: input.meaning, contentHash: hash, signatureId: row.id },
-      });
-      return toSignature(row, hash);
+    return withPrincipal(this.db, ctx.principal, (tx) => this.signWithin(tx, ctx, input));
+  }
+
+  /**
+   * Applies a signature inside the caller's transaction, after the caller has re-authenticated the signer:
+   * an act that must be signed (a batch release) records its signature and its effect all-or-nothing.
+   */
+  async signWithin(
+    tx: Tx,
+    ctx: RequestContext,
+    input: { entityType: string; entityId: string; meaning: SignatureMeaning },
+  ): Promise<Signature> {
+    const signable = this.#signables.get(input.entityType);
+    if (!signable)
+      throw new InvalidInput('entityType', `records of type ${input.entityType} cannot be signed`);
+    if (!signable.mayApply(ctx, input.meaning)) {
+      throw new Forbidden(
+        `role ${ctx.principal.role} may not sign a ${input.entityType} as ${input.meaning}`,
+      );
+    }
+    const content = await signable.load(tx, input.entityId);
+    if (!content) throw new NotFound(input.entityType);
+    const hash = contentHash(content);
+    const row = await tx
+      .insertInto('signature')
+      .values({
+        entity_type: input.entityType,
+        entity_id: input.entityId,
+        meaning: input.meaning,
+        signer_user_id: ctx.principal.userId,
+        organization_id: ctx.principal.organizationId,
+        printed_name: ctx.principal.displayName,
+        role: ctx.principal.role,
+        content_hash: hash,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await appendAudit(tx, ctx, {
+      action: 'sign',
+      entityType: input.entityType,
+      entityId: input.entityId,
+      newValues: { meaning: input.meaning, contentHash: hash, signatureId: row.id },
     });
+    return toSignature(row, hash);
   }
 
   /** The signatures on a record, each checked against the record's current content. */

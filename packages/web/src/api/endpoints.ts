@@ -2,19 +2,32 @@ import { api } from './client';
 import type {
   AuditQuery,
   AuditRecord,
+  Batch,
+  BatchCreate,
+  BatchRecord,
+  CellBank,
   ChangeLine,
+  Disposition,
+  ImportReport,
+  ImportRequest,
+  Investigation,
+  InvestigationPatch,
   Organization,
   OrganizationCreate,
   OrganizationPatch,
   Patient,
   PatientCreate,
+  QcResult,
+  Recall,
   Session,
   Signature,
   SignatureMeaning,
+  Specification,
   User,
   UserCreate,
   UserPatch,
   VerifyReport,
+  Vial,
 } from './types';
 
 /** The HTTP routes of packages/server/src/http/routes, one typed function each. */
@@ -57,4 +70,25 @@ export const endpoints = {
     api.get<Signature[]>('/api/signatures', { entityType, entityId }),
   sign: (body: { entityType: string; entityId: string; meaning: SignatureMeaning; password: string }) =>
     api.post<Signature>('/api/signatures', body),
+  specifications: () => api.get<Specification[]>('/api/specifications'),
+  batches: () => api.get<Batch[]>('/api/batches'),
+  createBatch: (body: BatchCreate) => api.post<Batch>('/api/batches', body),
+  batch: (id: string) => api.get<BatchRecord>(`/api/batches/${encodeURIComponent(id)}`),
+  addResult: (id: string, body: { analyte: string; value: number | string; unit?: string }) =>
+    api.post<{ result: QcResult; investigation: Investigation | null }>(
+      `/api/batches/${encodeURIComponent(id)}/results`,
+      body,
+    ),
+  importResults: (id: string, body: ImportRequest) =>
+    api.post<ImportReport>(`/api/batches/${encodeURIComponent(id)}/import`, body),
+  updateInvestigation: (id: string, body: InvestigationPatch) =>
+    api.patch<Investigation>(`/api/investigations/${encodeURIComponent(id)}`, body),
+  assessExcursion: (id: string, body: { assessment: string; version: number }) =>
+    api.post<Batch>(`/api/batches/${encodeURIComponent(id)}/excursion-assessment`, body),
+  dispose: (id: string, body: Disposition) =>
+    api.post<BatchRecord>(`/api/batches/${encodeURIComponent(id)}/disposition`, body),
+  cellBanks: () => api.get<CellBank[]>('/api/cell-banks'),
+  vials: (query: { bankId?: string; tank?: string; rack?: string; box?: string }) =>
+    api.get<Vial[]>('/api/vials', query),
+  recall: (query: { bankId?: string; vialId?: string }) => api.get<Recall>('/api/traceability/recall', query),
 };

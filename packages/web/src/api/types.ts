@@ -1,4 +1,5 @@
 import type * as Contract from '@cgtlink/server/http/schemas';
+import type * as Lab from '@cgtlink/server/laboratory/contract';
 import type { z } from 'zod';
 
 // The server's zod schemas are the contract; only their types cross into the browser bundle.
@@ -21,3 +22,18 @@ export type ChangeLine = z.infer<typeof Contract.ChangeLineOut>;
 export type VerifyReport = z.infer<typeof Contract.VerifyOut>;
 export type Signature = z.infer<typeof Contract.SignatureOut>;
 export type SignatureMeaning = z.infer<typeof Contract.SignatureMeaning>;
+
+// The laboratory end (issue 7).
+export type Specification = Lab.SpecificationView;
+export type Batch = Lab.BatchView;
+export type BatchRecord = Lab.BatchRecord;
+export type BatchCreate = z.input<typeof Lab.BatchCreate>;
+export type QcResult = Lab.ResultView;
+export type Investigation = Lab.InvestigationView;
+export type InvestigationPatch = Lab.InvestigationPatchInput;
+export type ImportReport = Lab.ImportReport;
+export type ImportRequest = z.input<typeof Lab.ImportBody>;
+export type Disposition = Lab.DispositionInput;
+export type CellBank = Lab.BankView;
+export type Vial = Lab.VialView;
+export type Recall = Lab.Recall;

@@ -2,9 +2,11 @@ import {
   AuditOutlined,
   BankOutlined,
   DashboardOutlined,
+  DatabaseOutlined,
   ExperimentOutlined,
   IdcardOutlined,
   LogoutOutlined,
+  MedicineBoxOutlined,
   TeamOutlined,
   TranslationOutlined,
   UserOutlined,
@@ -27,6 +29,8 @@ const ICONS: Record<NavKey, ReactNode> = {
   organizations: <BankOutlined />,
   users: <TeamOutlined />,
   laboratory: <ExperimentOutlined />,
+  batches: <MedicineBoxOutlined />,
+  cellBank: <DatabaseOutlined />,
 };
 
 function LanguageSwitch() {

@@ -8,7 +8,9 @@ export type NavKey =
   | 'audit'
   | 'organizations'
   | 'users'
-  | 'laboratory';
+  | 'laboratory'
+  | 'batches'
+  | 'cellBank';
 
 export interface NavEntry {
   key: NavKey;
@@ -35,13 +37,15 @@ const ORGANIZATIONS = entry('organizations', '/organizations', 'nav.organization
 const DIRECTORY = entry('organizations', '/organizations', 'nav.directory', 'nav-organizations');
 const USERS = entry('users', '/users', 'nav.users', 'nav-users');
 const LABORATORY = entry('laboratory', '/laboratory', 'nav.laboratory', 'nav-laboratory');
+const BATCHES = entry('batches', '/batches', 'nav.batches', 'nav-batches');
+const CELL_BANK = entry('cellBank', '/cell-bank', 'nav.cellBank', 'nav-cell-bank');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
   regulator: [OVERVIEW, PATIENTS_DEID, AUDIT],
   hospital: [PATIENTS],
-  laboratory: [LABORATORY],
+  laboratory: [LABORATORY, BATCHES, CELL_BANK],
   patient: [MY_RECORD],
   sponsor: [DIRECTORY],
   foundation: [DIRECTORY],

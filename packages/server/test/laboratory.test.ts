@@ -1,0 +1,419 @@
+import { dinCheckCharacter } from '@cgtlink/domain/isbt128/index';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BatchRecord, BatchView, SpecificationView } from '../src/laboratory/contract';
+import { DEMO_PASSWORD } from '../src/seed/demo';
+import { ENGINES } from './support/databases';
+import { openTestPlatform, type TestPlatform } from './support/platform';
+
+// A gene-modified autologous CD34+ product with the release criteria of DESIGN.md §3.5.
+const LVV_TESTS = [
+  { kind: 'quantitative', analyte: 'Viability', method: '7-AAD', unit: '%', comparator: '>=', limit: 70 },
+  { kind: 'quantitative', analyte: 'VCN', method: 'ddPCR', unit: 'copies/cell', comparator: '<=', limit: 10 },
+  { kind: 'quantitative', analyte: 'Endotoxin', method: 'LAL', unit: 'EU/mL', comparator: '<=', limit: 0.5 },
+  { kind: 'qualitative', analyte: 'Sterility', method: '14 days', expected: ['negative'] },
+];
+const DIN = 'W123426000101';
+const DIN_WITH_CHECK = `${DIN}${dinCheckCharacter(DIN)}`;
+
+describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %s', (engine) => {
+  let t: TestPlatform;
+  let pseudonym: string;
+  let otherLab: string;
+  const call = async (user: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
+    t.app.inject({
+      method,
+      url,
+      headers: await t.as(user),
+      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+    });
+  const record = async (id: string, user = 'qp.tang') =>
+    (await call(user, 'GET', `/api/batches/${id}`)).json<BatchRecord>();
+  const createSpec = async (productCode: string, tests: unknown[]) => {
+    const res = await call('qc.liang', 'POST', '/api/specifications', {
+      productCode,
+      productName: `${productCode} product`,
+      tests,
+    });
+    expect(res.statusCode).toBe(201);
+    return res.json<SpecificationView>();
+  };
+  const approve = (id: string, user = 'qp.tang', password = DEMO_PASSWORD) =>
+    call(user, 'POST', `/api/specifications/${id}/approve`, { password });
+  const startAutologous = async (reference: string, excursion: 'none' | 'unassessed' = 'none') => {
+    const res = await call('analyst.wu', 'POST', '/api/batches', {
+      kind: 'autologous',
+      reference,
+      productCode: 'LVV-HSC',
+      patientPseudonym: pseudonym,
+      chainOfIdentity: 'COI2026NSH0001',
+      dinWithCheck: DIN_WITH_CHECK,
+      patientWeightKg: 32,
+      excursion,
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json<BatchView>();
+  };
+  const enter = (
+    batchId: string,
+    analyte: string,
+    value: number | string,
+    unit?: string,
+    user = 'analyst.wu',
+  ) => call(user, 'POST', `/api/batches/${batchId}/results`, { analyte, value, ...(unit && { unit }) });
+  const passAll = async (batchId: string) => {
+    for (const [analyte, value, unit] of [
+      ['Viability', 91, '%'],
+      ['VCN', 2.3, 'copies/cell'],
+      ['Endotoxin', 0.1, 'EU/mL'],
+      ['Sterility', 'negative', undefined],
+    ] as const) {
+      expect((await enter(batchId, analyte, value, unit)).statusCode).toBe(201);
+    }
+  };
+  const dispose = async (
+    batchId: string,
+    user: string,
+    hash: string,
+    decision = 'release',
+    reason?: string,
+  ) =>
+    call(user, 'POST', `/api/batches/${batchId}/disposition`, {
+      decision,
+      password: DEMO_PASSWORD,
+      contentHash: hash,
+      ...(reason && { reason }),
+    });
+
+  beforeAll(async () => {
+    t = await openTestPlatform(engine);
+    pseudonym = (await call('dr.zhou', 'GET', '/api/patients')).json<{ pseudonym: string }[]>()[0]!.pseudonym;
+    const spec = await createSpec('LVV-HSC', LVV_TESTS);
+    expect((await approve(spec.id)).statusCode).toBe(200);
+    const org = await call('admin', 'POST', '/api/organizations', {
+      code: 'LAB-B',
+      kind: 'laboratory',
+      nameZh: '另一实验室',
+      nameEn: 'Another laboratory',
+    });
+    otherLab = org.json<{ id: string }>().id;
+    const user = await call('admin', 'POST', '/api/users', {
+      organizationId: otherLab,
+      username: 'analyst.b',
+      displayName: 'Analyst B',
+      role: 'lab_analyst',
+      password: DEMO_PASSWORD,
+    });
+    expect(user.statusCode).toBe(201);
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  describe('specifications', () => {
+    it('versions a product: a draft needs a signed approval by QC or the QP; batches keep the version they started with', async () => {
+      const before = await startAutologous('LVV-V1');
+      expect(before.specificationVersion).toBe(1);
+      const v2 = await createSpec('LVV-HSC', [{ ...LVV_TESTS[0], limit: 80 }, ...LVV_TESTS.slice(1)]);
+      expect(v2).toMatchObject({ version: 2, status: 'draft' });
+      expect((await approve(v2.id, 'analyst.wu')).statusCode).toBe(403);
+      expect((await approve(v2.id, 'qp.tang', 'wrong-password')).statusCode).toBe(401);
+      // Still drafted: new batches use version 1 until version 2 is approved.
+      expect((await startAutologous('LVV-V1B')).specificationVersion).toBe(1);
+      const approved = await approve(v2.id, 'qc.liang');
+      expect(approved.statusCode).toBe(200);
+      expect(approved.json()).toMatchObject({ status: 'approved', version: 2 });
+      const all = (await call('qc.liang', 'GET', '/api/specifications')).json<SpecificationView[]>();
+      expect(all.filter((s) => s.productCode === 'LVV-HSC').map((s) => [s.version, s.status])).toEqual([
+        [1, 'superseded'],
+        [2, 'approved'],
+      ]);
+      expect((await approve(v2.id, 'qc.liang')).statusCode).toBe(409);
+      // The old batch is judged against version 1 (≥ 70 %): 75 % passes there, would fail version 2 (≥ 80 %).
+      const later = await startAutologous('LVV-V2');
+      expect(later.specificationVersion).toBe(2);
+      const r1 = await enter(before.id, 'Viability', 75, '%');
+      const r2 = await enter(later.id, 'Viability', 75, '%');
+      expect(r1.json().result.outcome).toBe('pass');
+      expect(r2.json().result.outcome).toBe('fail');
+      const signatures = (
+        await call('qc.liang', 'GET', `/api/signatures?entityType=specification&entityId=${v2.id}`)
+      ).json<{ meaning: string; valid: boolean }[]>();
+      expect(signatures).toMatchObject([{ meaning: 'approved', valid: true }]);
+    });
+
+    it('refuses a specification whose test lacks a limit, naming the field, and a non-QC author', async () => {
+      const res = await call('qc.liang', 'POST', '/api/specifications', {
+        productCode: 'BAD-SPEC',
+        productName: 'bad',
+        tests: [{ kind: 'quantitative', analyte: 'X', method: 'm', unit: '%', comparator: '>=' }],
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors[0].field).toBe('tests[0].limit');
+      const analyst = await call('analyst.wu', 'POST', '/api/specifications', {
+        productCode: 'OTHER',
+        productName: 'x',
+        tests: LVV_TESTS,
+      });
+      expect(analyst.statusCode).toBe(403);
+    });
+  });
+
+  describe('batches and QC', () => {
+    it('verifies the incoming DIN with its check character on receipt (ISBT 128 ST-001)', async () => {
+      const wrong = DIN_WITH_CHECK.slice(0, 13) + (DIN_WITH_CHECK.endsWith('A') ? 'B' : 'A');
+      const res = await call('analyst.wu', 'POST', '/api/batches', {
+        kind: 'autologous',
+        reference: 'LVV-BADDIN',
+        productCode: 'LVV-HSC',
+        patientPseudonym: pseudonym,
+        chainOfIdentity: 'COI2026NSH0001',
+        dinWithCheck: wrong,
+        patientWeightKg: 32,
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json().errors[0].field).toBe('dinWithCheck');
+    });
+
+    it('judges each result at once, refuses a wrong unit or an unlisted analyte, and opens an investigation on OOS', async () => {
+      const batch = await startAutologous('LVV-QC');
+      const unit = await enter(batch.id, 'Endotoxin', 0.2, 'EU/kg');
+      expect(unit.statusCode).toBe(400);
+      expect(unit.json().errors[0].field).toBe('unit');
+      expect((await enter(batch.id, 'CD3', 5, '%')).json().errors[0].field).toBe('analyte');
+      const oos = await enter(batch.id, 'Endotoxin', 0.8, 'EU/mL');
+      expect(oos.json()).toMatchObject({
+        result: { outcome: 'fail', criterion: '≤ 0.5 EU/mL' },
+        investigation: { status: 'open', analyte: 'Endotoxin', phase: 'phase_1' },
+      });
+      const r = await record(batch.id);
+      expect(r.evaluation.status).toBe('fail');
+      expect(r.evaluation.missing).toEqual(['Viability', 'VCN', 'Sterility']);
+    });
+  });
+
+  describe('release', () => {
+    it('refuses release while a test is missing, an OOS investigation is open, or an excursion is unassessed; then releases with the QP signature', async () => {
+      const batch = await startAutologous('LVV-REL', 'unassessed');
+      let r = await record(batch.id);
+      let res = await dispose(batch.id, 'qp.tang', r.contentHash);
+      expect(res.statusCode).toBe(409);
+      expect(res.json().reasons).toEqual(
+        expect.arrayContaining([
+          'Viability: result missing',
+          'the shipment to the laboratory had a temperature excursion that is not assessed',
+        ]),
+      );
+
+      await passAll(batch.id);
+      const oos = (await enter(batch.id, 'Endotoxin', 0.9, 'EU/mL')).json();
+      r = await record(batch.id);
+      res = await dispose(batch.id, 'qp.tang', r.contentHash);
+      expect(res.statusCode).toBe(409);
+      expect(res.json().reasons).toEqual(
+        expect.arrayContaining(['Endotoxin: out of specification', 'investigation of Endotoxin is open']),
+      );
+      expect(res.json().reasons.some((x: string) => x.includes('missing'))).toBe(false);
+      // A rejection too must wait for the investigation to close.
+      expect((await dispose(batch.id, 'qp.tang', r.contentHash, 'reject', 'OOS')).statusCode).toBe(409);
+
+      // The investigation: an analyst may not conduct it; closing needs root cause, CAPA and conclusion.
+      const inv = oos.investigation;
+      expect(
+        (await call('analyst.wu', 'PATCH', `/api/investigations/${inv.id}`, { close: true, version: 1 }))
+          .statusCode,
+      ).toBe(403);
+      const incomplete = await call('qc.liang', 'PATCH', `/api/investigations/${inv.id}`, {
+        rootCause: 'Glassware contaminated with endotoxin',
+        close: true,
+        version: 1,
+      });
+      expect(incomplete.statusCode).toBe(400);
+      expect(incomplete.json().errors[0].field).toBe('capa');
+      const closed = await call('qc.liang', 'PATCH', `/api/investigations/${inv.id}`, {
+        phase: 'phase_1',
+        rootCause: 'Glassware contaminated with endotoxin',
+        capa: 'Depyrogenated glassware only; retrain analyst',
+        conclusion: 'laboratory_error',
+        close: true,
+        version: 1,
+      });
+      expect(closed.statusCode).toBe(200);
+      expect(closed.json().status).toBe('closed');
+      // Laboratory error: the retest replaces the invalid result.
+      expect((await enter(batch.id, 'Endotoxin', 0.1, 'EU/mL')).json().result.outcome).toBe('pass');
+
+      r = await record(batch.id);
+      expect(r.releaseBlockers).toEqual([
+        'the shipment to the laboratory had a temperature excursion that is not assessed',
+      ]);
+      expect((await dispose(batch.id, 'qp.tang', r.contentHash)).statusCode).toBe(409);
+      const assessed = await call('qc.liang', 'POST', `/api/batches/${batch.id}/excursion-assessment`, {
+        assessment: 'Logger peak −148 °C for 6 min; within the product’s stability data; no impact',
+        version: r.batch.version,
+      });
+      expect(assessed.statusCode).toBe(200);
+      r = await record(batch.id);
+      expect(r.releaseBlockers).toEqual([]);
+
+      // Wrong signer role: the QC manager may not release.
+      expect((await dispose(batch.id, 'qc.liang', r.contentHash)).statusCode).toBe(403);
+      // A wrong password applies no signature.
+      const wrongPassword = await call('qp.tang', 'POST', `/api/batches/${batch.id}/disposition`, {
+        decision: 'release',
+        password: 'not-it',
+        contentHash: r.contentHash,
+      });
+      expect(wrongPassword.statusCode).toBe(401);
+
+      const released = await dispose(batch.id, 'qp.tang', r.contentHash);
+      expect(released.statusCode, released.body).toBe(200);
+      const after = released.json<BatchRecord>();
+      expect(after.batch.status).toBe('released');
+      expect(after.signatures).toMatchObject([
+        { meaning: 'released', printedName: '唐振华 Tang Zhenhua', role: 'qualified_person', valid: true },
+      ]);
+      // The released record is closed: no more results, no second disposition.
+      expect((await enter(batch.id, 'VCN', 3, 'copies/cell')).statusCode).toBe(409);
+      expect((await dispose(batch.id, 'qp.tang', after.contentHash)).statusCode).toBe(409);
+    });
+
+    it('refuses a disposition when the record changed after the QP reviewed it, and shows a changed record’s signature invalid', async () => {
+      const batch = await startAutologous('LVV-CHG');
+      await passAll(batch.id);
+      const reviewed = await record(batch.id);
+      expect(reviewed.releaseBlockers).toEqual([]);
+      // Someone retests viability after the QP opened the record.
+      await enter(batch.id, 'Viability', 90, '%');
+      const res = await dispose(batch.id, 'qp.tang', reviewed.contentHash);
+      expect(res.statusCode).toBe(409);
+      expect(res.json().detail).toMatch(/changed since you reviewed it/);
+      const fresh = await record(batch.id);
+      expect((await dispose(batch.id, 'qp.tang', fresh.contentHash)).statusCode).toBe(200);
+      // A change behind the application's back (direct SQL as the owner) breaks the release signature.
+      await sql`update qc_result set value_number = 50 where batch_id = ${batch.id} and analyte = 'Viability' and is_current`.execute(
+        t.platform.database.db,
+      );
+      const tampered = await record(batch.id);
+      expect(tampered.signatures[0]?.valid).toBe(false);
+    });
+
+    it('rejects with a reason and the QP signature once investigations are closed', async () => {
+      const batch = await startAutologous('LVV-REJ');
+      const oos = (await enter(batch.id, 'VCN', 14, 'copies/cell')).json();
+      await call('qc.liang', 'PATCH', `/api/investigations/${oos.investigation.id}`, {
+        phase: 'phase_2',
+        rootCause: 'Over-transduction confirmed by re-assay',
+        capa: 'MOI review',
+        conclusion: 'confirmed_oos',
+        close: true,
+        version: 1,
+      });
+      const r = await record(batch.id);
+      expect((await dispose(batch.id, 'qp.tang', r.contentHash, 'reject')).statusCode).toBe(400);
+      const res = await dispose(
+        batch.id,
+        'qp.tang',
+        r.contentHash,
+        'reject',
+        'VCN 14 copies/cell > 10 (confirmed OOS)',
+      );
+      expect(res.statusCode).toBe(200);
+      expect(res.json().batch).toMatchObject({ status: 'rejected' });
+      expect(res.json().signatures[0]).toMatchObject({ meaning: 'reviewed', valid: true });
+    });
+  });
+
+  describe('instrument import', () => {
+    it('previews without writing, reports the rows it could not read, commits the rest and saves the mapping', async () => {
+      const batch = await startAutologous('LVV-IMP');
+      const csv = [
+        'Sample ID,Assay,Result,Units',
+        'LVV-IMP,VIA,88.5,%',
+        'LVV-IMP,VCN,1.9,copies/cell',
+        'LVV-IMP,ENDO,0.05,EU/kg',
+        'LVV-OTHER,STER,negative,',
+        'LVV-IMP,XYZ,1,%',
+        'LVV-IMP,STER,Negative,',
+      ].join('\r\n');
+      const mapping = {
+        sampleColumn: 'Sample ID',
+        analyteColumn: 'Assay',
+        valueColumn: 'Result',
+        unitColumn: 'Units',
+        analytes: { VIA: 'Viability', VCN: 'VCN', ENDO: 'Endotoxin', STER: 'Sterility' },
+      };
+      const preview = await call('analyst.wu', 'POST', `/api/batches/${batch.id}/import`, {
+        instrument: 'BD-FACSLyric-01',
+        csv,
+        mapping,
+      });
+      expect(preview.statusCode).toBe(200);
+      const report = preview.json();
+      expect(report.committed).toBe(false);
+      expect(report.rows.map((r: { line: number }) => r.line)).toEqual([2, 3, 7]);
+      expect(report.rejected).toEqual([
+        { line: 4, reason: expect.stringContaining('unit') },
+        { line: 5, reason: expect.stringContaining('not batch LVV-IMP') },
+        { line: 6, reason: expect.stringContaining('"XYZ" is not in the instrument mapping') },
+      ]);
+      expect((await record(batch.id)).results).toHaveLength(0);
+
+      const commit = await call('analyst.wu', 'POST', `/api/batches/${batch.id}/import`, {
+        instrument: 'BD-FACSLyric-01',
+        csv,
+        mapping,
+        commit: true,
+      });
+      expect(commit.json()).toMatchObject({ committed: true, investigationsOpened: 0 });
+      const r = await record(batch.id);
+      expect(r.results.map((x) => [x.analyte, x.source, x.instrument])).toEqual([
+        ['Viability', 'instrument', 'BD-FACSLyric-01'],
+        ['VCN', 'instrument', 'BD-FACSLyric-01'],
+        ['Sterility', 'instrument', 'BD-FACSLyric-01'],
+      ]);
+      expect(r.evaluation.missing).toEqual(['Endotoxin']);
+      // The saved mapping serves the next file from the same instrument.
+      const again = await call('analyst.wu', 'POST', `/api/batches/${batch.id}/import`, {
+        instrument: 'BD-FACSLyric-01',
+        csv: 'Sample ID,Assay,Result,Units\nLVV-IMP,ENDO,0.7,EU/mL\n',
+        commit: true,
+      });
+      expect(again.json()).toMatchObject({ committed: true, investigationsOpened: 1 });
+      const unknown = await call('analyst.wu', 'POST', `/api/batches/${batch.id}/import`, {
+        instrument: 'never-seen',
+        csv,
+      });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json().errors[0].field).toBe('mapping');
+    });
+  });
+
+  describe('who sees what', () => {
+    it('keeps a laboratory to its own batches, a hospital to its own patients’ batches (read-only), the regulator read-only, others out', async () => {
+      const batch = await startAutologous('LVV-SCOPE');
+      const list = async (user: string) => (await call(user, 'GET', '/api/batches')).json<BatchView[]>();
+      expect((await list('analyst.b')).map((b) => b.reference)).toEqual([]);
+      expect((await call('analyst.b', 'GET', `/api/batches/${batch.id}`)).statusCode).toBe(404);
+      expect((await enter(batch.id, 'Viability', 90, '%', 'analyst.b')).statusCode).toBe(404);
+      expect((await call('analyst.b', 'GET', '/api/cell-banks')).json()).toEqual([]);
+
+      expect((await list('dr.zhou')).map((b) => b.reference)).toContain('LVV-SCOPE');
+      expect((await list('dr.zhou')).map((b) => b.reference)).not.toContain('MSC-2026-001');
+      expect((await call('dr.zhou', 'GET', `/api/batches/${batch.id}`)).statusCode).toBe(200);
+      expect((await enter(batch.id, 'Viability', 90, '%', 'dr.zhou')).statusCode).toBe(403);
+      expect((await call('dr.zhou', 'GET', '/api/cell-banks')).statusCode).toBe(403);
+      expect((await call('dr.he', 'GET', `/api/batches/${batch.id}`)).statusCode).toBe(404);
+
+      expect((await call('inspector', 'GET', `/api/batches/${batch.id}`)).statusCode).toBe(200);
+      expect((await list('inspector')).length).toBeGreaterThan(1);
+      const r = await record(batch.id);
+      expect((await dispose(batch.id, 'inspector', r.contentHash)).statusCode).toBe(403);
+
+      for (const user of ['guardian.li', 'sponsor.xu', 'foundation.yang']) {
+        expect((await call(user, 'GET', '/api/batches')).statusCode).toBe(403);
+        expect((await call(user, 'GET', `/api/batches/${batch.id}`)).statusCode).toBe(403);
+      }
+    });
+  });
+});

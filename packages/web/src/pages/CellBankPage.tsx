@@ -1,0 +1,159 @@
+import { Button, Card, Descriptions, List, Space, Table, Tag, Tooltip } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { endpoints } from '../api/endpoints';
+import type { CellBank, Recall, Vial } from '../api/types';
+import { ErrorAlert, useReportError } from '../components/errors';
+import { useLoad } from '../components/useLoad';
+
+const VIAL_COLOR: Record<Vial['status'], string> = {
+  stored: '#52c41a',
+  issued: '#1677ff',
+  thawed: '#faad14',
+  discarded: '#bfbfbf',
+};
+
+const POSITIONS = Array.from({ length: 100 }, (_, i) => i + 1);
+
+/** A 10 × 10 cryobox: each position coloured by the state of the vial it holds (empty when none). */
+function BoxMap({ vials }: { vials: Vial[] }) {
+  const { t } = useTranslation();
+  const byPosition = new Map(vials.map((v) => [v.position, v]));
+  return (
+    <div
+      data-testid="box-map"
+      style={{ display: 'grid', gridTemplateColumns: 'repeat(10, 32px)', gap: 4, marginTop: 8 }}
+    >
+      {POSITIONS.map((position) => {
+        const i = position - 1;
+        const vial = byPosition.get(position);
+        return (
+          <Tooltip
+            key={i}
+            title={vial ? `${vial.label} · ${t(`cellBank.vialStatus.${vial.status}`)}` : i + 1}
+          >
+            <div
+              data-testid={`box-position-${i + 1}`}
+              data-status={vial?.status ?? 'empty'}
+              style={{
+                width: 32,
+                height: 32,
+                borderRadius: 16,
+                border: '1px solid #d9d9d9',
+                background: vial ? VIAL_COLOR[vial.status] : 'transparent',
+                fontSize: 10,
+                display: 'flex',
+                alignItems: 'center',
+                justifyContent: 'center',
+                color: vial ? '#fff' : '#999',
+              }}
+            >
+              {i + 1}
+            </div>
+          </Tooltip>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The seed cell bank: master and working banks with their counts, a box map, and the recall list. */
+export function CellBankPage() {
+  const { t } = useTranslation();
+  const report = useReportError();
+  const banks = useLoad(() => endpoints.cellBanks(), []);
+  const [selected, setSelected] = useState<CellBank | null>(null);
+  const [recall, setRecall] = useState<Recall | null>(null);
+  const vials = useLoad(
+    () => (selected ? endpoints.vials({ bankId: selected.id }) : Promise.resolve([] as Vial[])),
+    [selected?.id],
+  );
+  const boxes = [...new Set((vials.data ?? []).map((v) => `${v.tank} / ${v.rack} / ${v.box}`))];
+  return (
+    <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
+      <Card title={t('cellBank.title')}>
+        <ErrorAlert error={banks.error} />
+        <Table<CellBank>
+          rowKey="id"
+          size="middle"
+          loading={banks.loading}
+          dataSource={banks.data ?? []}
+          pagination={false}
+          data-testid="bank-table"
+          columns={[
+            { title: t('cellBank.lot'), dataIndex: 'lot' },
+            {
+              title: t('cellBank.kind'),
+              dataIndex: 'kind',
+              render: (k: CellBank['kind']) => t(`cellBank.kinds.${k}`),
+            },
+            { title: t('cellBank.cellLine'), dataIndex: 'cellLineCode' },
+            { title: t('cellBank.passage'), dataIndex: 'passage' },
+            {
+              title: t('cellBank.available'),
+              dataIndex: 'vialsAvailable',
+              render: (n: number, b) => <span data-testid={`bank-available-${b.lot}`}>{n}</span>,
+            },
+            {
+              title: t('cellBank.expiresOn'),
+              dataIndex: 'expiresOn',
+              render: (d: string, b) => (b.expired ? <Tag color="red">{d}</Tag> : d),
+            },
+            {
+              title: t('common.actions'),
+              key: 'actions',
+              render: (_: unknown, b) => (
+                <Space>
+                  <Button size="small" onClick={() => setSelected(b)} data-testid={`bank-open-${b.lot}`}>
+                    {t('cellBank.vials')}
+                  </Button>
+                  <Button
+                    size="small"
+                    onClick={() => endpoints.recall({ bankId: b.id }).then(setRecall).catch(report)}
+                    data-testid={`bank-recall-${b.lot}`}
+                  >
+                    {t('cellBank.recall')}
+                  </Button>
+                </Space>
+              ),
+            },
+          ]}
+        />
+      </Card>
+      {selected && (
+        <Card title={`${t('cellBank.vials')} · ${selected.lot}`} loading={vials.loading}>
+          {boxes.map((box) => (
+            <div key={box} style={{ marginBottom: 16 }}>
+              <Descriptions size="small" column={1}>
+                <Descriptions.Item label={t('cellBank.location')}>{box}</Descriptions.Item>
+              </Descriptions>
+              <BoxMap vials={(vials.data ?? []).filter((v) => `${v.tank} / ${v.rack} / ${v.box}` === box)} />
+            </div>
+          ))}
+        </Card>
+      )}
+      {recall && (
+        <Card title={t('cellBank.recallList')} data-testid="recall">
+          <p>
+            {t('cellBank.banks')}: {recall.banks.map((b) => b.lot).join(', ')}
+          </p>
+          <p>
+            {t('cellBank.batches')}: {recall.batches.map((b) => b.reference).join(', ') || '—'}
+          </p>
+          <List
+            size="small"
+            bordered
+            header={t('cellBank.patients')}
+            dataSource={recall.patients}
+            locale={{ emptyText: t('cellBank.noPatients') }}
+            renderItem={(p) => (
+              <List.Item>
+                {p.pseudonym} · {p.batchReference}
+              </List.Item>
+            )}
+          />
+        </Card>
+      )}
+    </Space>
+  );
+}
