@@ -5,6 +5,9 @@ import { AuthService } from './auth/auth.service';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
+import { AlertService } from './followup/alert.service';
+import { FollowupService } from './followup/followup.service';
+import { SymptomService } from './followup/symptom.service';
 import { OrganizationService } from './organizations/organization.service';
 import { organizationSignable } from './organizations/organization.signable';
 import { IdentifierCrypto } from './patients/identifier-crypto';
@@ -23,6 +26,9 @@ export interface Platform {
   audit: AuditTrailService;
   signatures: SignatureService;
   sealer: Sealer;
+  followup: FollowupService;
+  symptoms: SymptomService;
+  alerts: AlertService;
   close(): Promise<void>;
 }
 
@@ -52,6 +58,9 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     audit: new AuditTrailService(db),
     signatures,
     sealer,
+    followup: new FollowupService(db),
+    symptoms: new SymptomService(db),
+    alerts: new AlertService(db),
     async close() {
       await sealer.stop();
       await sealer.flush();

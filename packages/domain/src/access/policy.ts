@@ -18,6 +18,12 @@ export const ACTIONS = [
   'audit.read',
   'audit.verify',
   'signature.sign',
+  'followup.read',
+  'followup.write',
+  'adverse-event.report',
+  'symptom.report',
+  'alert.manage',
+  'safety.monitor',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -49,6 +55,14 @@ const MATRIX: Record<Action, readonly Role[]> = {
   'audit.verify': ['regulator_inspector', 'platform_admin'],
   // Signing needs a real person with a password; what they may sign is decided by each signed act.
   'signature.sign': STAFF,
+  // Follow-up (issue 8): the hospital records and reports, the patient reads its own and reports symptoms,
+  // the regulator reads de-identified records and monitors safety.
+  'followup.read': [...HOSPITAL_STAFF, 'regulator_inspector', 'patient'],
+  'followup.write': HOSPITAL_STAFF,
+  'adverse-event.report': HOSPITAL_STAFF,
+  'symptom.report': ['patient'],
+  'alert.manage': [...HOSPITAL_STAFF, 'regulator_inspector'],
+  'safety.monitor': ['regulator_inspector'],
 };
 
 export interface Decision {

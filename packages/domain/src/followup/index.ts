@@ -4,4 +4,5 @@ export * from './early-warning';
 export * from './endpoints';
 export * from './expedited';
 export * from './grade-proposal';
+export * from './pro-ctcae';
 export * from './schedule';

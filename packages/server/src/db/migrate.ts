@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001_foundation';
 import * as m0002 from './migrations/0002_pathway';
+import * as m0004 from './migrations/0004_followup';
 
 /**
  * Forward-only, versioned migrations. A new file is added at the end of this list; a migration that has run
@@ -9,6 +10,7 @@ import * as m0002 from './migrations/0002_pathway';
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_pathway': m0002,
+  '0004_followup': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -19,6 +19,7 @@ import { installProblemHandlers } from './problem';
 import { adminRoutes } from './routes/admin.routes';
 import { auditRoutes } from './routes/audit.routes';
 import { authRoutes } from './routes/auth.routes';
+import { followupRoutes } from './routes/followup.routes';
 import { patientRoutes } from './routes/patient.routes';
 
 export interface AppOptions {
@@ -116,6 +117,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(adminRoutes, { platform });
   await app.register(patientRoutes, { platform });
   await app.register(auditRoutes, { platform });
+  await app.register(followupRoutes, { platform });
 
   if (options.webDir && existsSync(options.webDir)) {
     await app.register(fastifyStatic, { root: options.webDir, wildcard: false });
