@@ -20,6 +20,11 @@ const OrganizationsPage = page(() => import('./pages/OrganizationsPage'), 'Organ
 const UsersPage = page(() => import('./pages/UsersPage'), 'UsersPage');
 const AuditPage = page(() => import('./pages/AuditPage'), 'AuditPage');
 const LaboratoryPage = page(() => import('./pages/LaboratoryPage'), 'LaboratoryPage');
+const FollowupPage = page(() => import('./pages/FollowupPage'), 'FollowupPage');
+const MyHealthPage = page(() => import('./pages/MyHealthPage'), 'MyHealthPage');
+const SymptomInboxPage = page(() => import('./pages/SymptomInboxPage'), 'SymptomInboxPage');
+const AlertsPage = page(() => import('./pages/AlertsPage'), 'AlertsPage');
+const SafetyPage = page(() => import('./pages/SafetyPage'), 'SafetyPage');
 
 export function Loading() {
   return (
@@ -69,6 +74,11 @@ export function AppRoutes() {
         <Route path="users" element={<Guard nav="users">{<UsersPage />}</Guard>} />
         <Route path="audit" element={<Guard nav="audit">{<AuditPage />}</Guard>} />
         <Route path="laboratory" element={<Guard nav="laboratory">{<LaboratoryPage />}</Guard>} />
+        <Route path="patients/:id/followup" element={<Guard nav="patients">{<FollowupPage />}</Guard>} />
+        <Route path="my-health" element={<Guard nav="myHealth">{<MyHealthPage />}</Guard>} />
+        <Route path="symptoms" element={<Guard nav="symptoms">{<SymptomInboxPage />}</Guard>} />
+        <Route path="alerts" element={<Guard nav="alerts">{<AlertsPage />}</Guard>} />
+        <Route path="safety" element={<Guard nav="safety">{<SafetyPage />}</Guard>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -1,14 +1,24 @@
 import { api } from './client';
 import type {
+  AdverseEvent,
+  AdverseEventCreate,
+  Alert,
   AuditQuery,
   AuditRecord,
   ChangeLine,
+  FollowupSummary,
+  GradeProposal,
+  Observation,
+  ObservationCreate,
   Organization,
   OrganizationCreate,
   OrganizationPatch,
   Patient,
   PatientCreate,
   Session,
+  SymptomReport,
+  SymptomReportCreate,
+  TransfusionCreate,
   User,
   UserCreate,
   UserPatch,
@@ -50,4 +60,26 @@ export const endpoints = {
       `/api/audit/history/${encodeURIComponent(entityType)}/${encodeURIComponent(entityId)}`,
     ),
   verifyAudit: () => api.get<VerifyReport>('/api/audit/verify'),
+
+  // follow-up (issue 8)
+  followup: (patientId: string) =>
+    api.get<FollowupSummary>(`/api/patients/${encodeURIComponent(patientId)}/followup`),
+  addObservation: (patientId: string, body: ObservationCreate) =>
+    api.post<Observation>(`/api/patients/${encodeURIComponent(patientId)}/observations`, body),
+  addTransfusion: (patientId: string, body: TransfusionCreate) =>
+    api.post<unknown>(`/api/patients/${encodeURIComponent(patientId)}/transfusions`, body),
+  gradeProposal: (observationId: string) =>
+    api.get<GradeProposal>(`/api/observations/${encodeURIComponent(observationId)}/grade-proposal`),
+  reportAdverseEvent: (patientId: string, body: AdverseEventCreate) =>
+    api.post<AdverseEvent>(`/api/patients/${encodeURIComponent(patientId)}/adverse-events`, body),
+  adverseEvents: (expeditedOnly: boolean) =>
+    api.get<AdverseEvent[]>('/api/adverse-events', { expedited: expeditedOnly ? 'true' : undefined }),
+  reportSymptoms: (body: SymptomReportCreate) => api.post<SymptomReport>('/api/symptom-reports', body),
+  symptomReports: (query: { patientId?: string; status?: string } = {}) =>
+    api.get<SymptomReport[]>('/api/symptom-reports', query),
+  alerts: (status?: string) => api.get<Alert[]>('/api/alerts', { status }),
+  acknowledgeAlert: (id: string, version: number) =>
+    api.post<Alert>(`/api/alerts/${encodeURIComponent(id)}/acknowledge`, { version }),
+  closeAlert: (id: string, version: number, note: string) =>
+    api.post<Alert>(`/api/alerts/${encodeURIComponent(id)}/close`, { version, note }),
 };

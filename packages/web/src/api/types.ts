@@ -1,3 +1,4 @@
+import type * as Followup from '@cgtlink/server/http/followup.schemas';
 import type * as Contract from '@cgtlink/server/http/schemas';
 import type { z } from 'zod';
 
@@ -19,3 +20,16 @@ export type AuditQuery = Omit<z.infer<typeof Contract.AuditQuery>, 'limit'> & { 
 export type AuditRecord = z.infer<typeof Contract.AuditRecordOut>;
 export type ChangeLine = z.infer<typeof Contract.ChangeLineOut>;
 export type VerifyReport = z.infer<typeof Contract.VerifyOut>;
+
+// ---- follow-up (issue 8) ----
+
+export type FollowupSummary = z.infer<typeof Followup.FollowupOut>;
+export type Observation = z.infer<typeof Followup.ObservationOut>;
+export type ObservationCreate = z.input<typeof Followup.ObservationCreate>;
+export type TransfusionCreate = z.input<typeof Followup.TransfusionCreate>;
+export type AdverseEvent = z.infer<typeof Followup.AdverseEventOut>;
+export type AdverseEventCreate = z.input<typeof Followup.AdverseEventCreate>;
+export type GradeProposal = z.infer<typeof Followup.GradeProposalOut>;
+export type SymptomReport = z.infer<typeof Followup.SymptomReportOut>;
+export type SymptomReportCreate = z.input<typeof Followup.SymptomReportCreate>;
+export type Alert = z.infer<typeof Followup.AlertOut>;

@@ -1,10 +1,14 @@
 import {
+  AlertOutlined,
   AuditOutlined,
   BankOutlined,
   DashboardOutlined,
   ExperimentOutlined,
+  HeartOutlined,
   IdcardOutlined,
   LogoutOutlined,
+  MessageOutlined,
+  SafetyOutlined,
   TeamOutlined,
   TranslationOutlined,
   UserOutlined,
@@ -27,6 +31,10 @@ const ICONS: Record<NavKey, ReactNode> = {
   organizations: <BankOutlined />,
   users: <TeamOutlined />,
   laboratory: <ExperimentOutlined />,
+  symptoms: <MessageOutlined />,
+  alerts: <AlertOutlined />,
+  safety: <SafetyOutlined />,
+  myHealth: <HeartOutlined />,
 };
 
 function LanguageSwitch() {

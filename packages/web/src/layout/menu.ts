@@ -8,7 +8,11 @@ export type NavKey =
   | 'audit'
   | 'organizations'
   | 'users'
-  | 'laboratory';
+  | 'laboratory'
+  | 'symptoms'
+  | 'alerts'
+  | 'safety'
+  | 'myHealth';
 
 export interface NavEntry {
   key: NavKey;
@@ -35,14 +39,18 @@ const ORGANIZATIONS = entry('organizations', '/organizations', 'nav.organization
 const DIRECTORY = entry('organizations', '/organizations', 'nav.directory', 'nav-organizations');
 const USERS = entry('users', '/users', 'nav.users', 'nav-users');
 const LABORATORY = entry('laboratory', '/laboratory', 'nav.laboratory', 'nav-laboratory');
+const SYMPTOMS = entry('symptoms', '/symptoms', 'nav.symptoms', 'nav-symptoms');
+const ALERTS = entry('alerts', '/alerts', 'nav.alerts', 'nav-alerts');
+const SAFETY = entry('safety', '/safety', 'nav.safety', 'nav-safety');
+const MY_HEALTH = entry('myHealth', '/my-health', 'nav.myHealth', 'nav-my-health');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
-  regulator: [OVERVIEW, PATIENTS_DEID, AUDIT],
-  hospital: [PATIENTS],
+  regulator: [OVERVIEW, PATIENTS_DEID, AUDIT, SAFETY],
+  hospital: [PATIENTS, SYMPTOMS, ALERTS],
   laboratory: [LABORATORY],
-  patient: [MY_RECORD],
+  patient: [MY_RECORD, MY_HEALTH],
   sponsor: [DIRECTORY],
   foundation: [DIRECTORY],
 };
