@@ -7,6 +7,7 @@ import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { AlertService } from './followup/alert.service';
 import { FollowupService } from './followup/followup.service';
+import { SafetyMonitorService } from './followup/safety-monitor.service';
 import { SymptomService } from './followup/symptom.service';
 import { OrganizationService } from './organizations/organization.service';
 import { organizationSignable } from './organizations/organization.signable';
@@ -29,6 +30,7 @@ export interface Platform {
   followup: FollowupService;
   symptoms: SymptomService;
   alerts: AlertService;
+  safetyMonitor: SafetyMonitorService;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     followup: new FollowupService(db),
     symptoms: new SymptomService(db),
     alerts: new AlertService(db),
+    safetyMonitor: new SafetyMonitorService(db),
     async close() {
       await sealer.stop();
       await sealer.flush();

@@ -359,4 +359,30 @@ describe.each(ENGINES)('follow-up, adverse events, symptoms and alerts on %s', (
       ),
     ).rejects.toThrow(/row-level security/);
   });
+
+  it('runs registry monitoring for the regulator only: MaxSPRT signals a product with excess serious events', async () => {
+    expect((await call('dr.zhou', 'POST', '/api/safety/monitoring', {})).statusCode).toBe(403);
+    const res = await call('inspector', 'POST', '/api/safety/monitoring', { expectedPerPatientYear: 0.01 });
+    expect(res.statusCode).toBe(200);
+    const report = res.json();
+    const product = report.products.find((p: Json) => p.product === 'NS-β-globin LVV CD34+');
+    expect(product.patients).toBe(1);
+    expect(product.maxSprtSignal).not.toBeNull();
+    const alerts = (await call('inspector', 'GET', '/api/alerts')).json<Json[]>();
+    const registry = alerts.find((a) => a.scope === 'registry' && a.rule === 'maxsprt')!;
+    expect(registry).toBeDefined();
+    expect(
+      (await call('dr.zhou', 'GET', '/api/alerts')).json<Json[]>().some((a) => a.id === registry.id),
+    ).toBe(false);
+    // Running again raises nothing new for the same cause.
+    expect(
+      (await call('inspector', 'POST', '/api/safety/monitoring', { expectedPerPatientYear: 0.01 })).json()
+        .raised,
+    ).toBe(0);
+    const closed = await call('inspector', 'POST', `/api/alerts/${registry.id}/close`, {
+      version: registry.version,
+      note: 'signal reviewed with the sponsor; label update requested',
+    });
+    expect(closed.json()).toMatchObject({ status: 'closed' });
+  });
 });

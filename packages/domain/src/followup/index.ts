@@ -5,4 +5,5 @@ export * from './endpoints';
 export * from './expedited';
 export * from './grade-proposal';
 export * from './pro-ctcae';
+export * from './registry-monitor';
 export * from './schedule';

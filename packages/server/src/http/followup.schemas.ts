@@ -290,3 +290,53 @@ export const AlertAcknowledge = z.strictObject({
   assignedTo: z.uuid().nullish(),
 });
 export const AlertClose = z.strictObject({ version: z.number().int().positive(), note: Reason });
+
+export const MonitoringBody = z.strictObject({
+  expectedPerPatientYear: z.number().positive().max(100).default(0.5),
+});
+export const MonitoringOut = z.object({
+  asOf: z.string(),
+  expectedPerPatientYear: z.number(),
+  signals: z.array(
+    z.object({
+      product: z.string(),
+      term: z.string(),
+      a: z.number(),
+      b: z.number(),
+      c: z.number(),
+      d: z.number(),
+      expected: z.number(),
+      prr: z.number(),
+      prrChisq: z.number(),
+      ror: z.number(),
+      rorLower: z.number(),
+      rorUpper: z.number(),
+      ic: z.number(),
+      ic025: z.number(),
+      evans: z.boolean(),
+    }),
+  ),
+  products: z.array(
+    z.object({
+      product: z.string(),
+      patients: z.number(),
+      months: z
+        .array(
+          z.object({
+            month: z.string(),
+            observed: z.number(),
+            expected: z.number(),
+            cusum: z.number(),
+            llr: z.number(),
+          }),
+        )
+        .readonly(),
+      cusumReference: z.number().nullable(),
+      cusumLimit: z.number(),
+      criticalValue: z.number().nullable(),
+      cusumAlarm: z.string().nullable(),
+      maxSprtSignal: z.string().nullable(),
+    }),
+  ),
+  raised: z.number(),
+});

@@ -16,6 +16,8 @@ import {
   ExpeditedSubmission,
   FollowupOut,
   GradeProposalOut,
+  MonitoringBody,
+  MonitoringOut,
   ObservationCreate,
   ObservationOut,
   ObservationPatch,
@@ -252,5 +254,18 @@ export const followupRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asy
       },
     },
     async (request) => alerts.close(contextOf(request), request.params.id, request.body),
+  );
+  app.post(
+    '/api/safety/monitoring',
+    {
+      schema: {
+        tags: ['safety'],
+        summary:
+          'Registry monitoring (regulator): disproportionality signals, CUSUM and MaxSPRT per product; raises registry alerts',
+        body: MonitoringBody,
+        response: { 200: MonitoringOut },
+      },
+    },
+    async (request) => platform.safetyMonitor.run(contextOf(request), request.body),
   );
 };
