@@ -17,7 +17,7 @@ describe('the other ends of the platform', () => {
     const { context, page } = await newPage(browser, baseUrl);
     await signIn(page, 'guardian.li');
     await page.waitForURL('**/my-record');
-    expect(await page.locator('[data-testid^="nav-"]').count()).toBe(1);
+    expect(await page.locator('[data-testid^="nav-"]').count()).toBe(2);
     const record = page.getByTestId('patient-record');
     await record.getByText('李小明').waitFor();
     await record.getByText('2011-03-15').waitFor();

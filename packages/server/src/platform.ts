@@ -5,6 +5,10 @@ import { AuthService } from './auth/auth.service';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
+import { AlertService } from './followup/alert.service';
+import { FollowupService } from './followup/followup.service';
+import { SafetyMonitorService } from './followup/safety-monitor.service';
+import { SymptomService } from './followup/symptom.service';
 import { BatchService, batchSignable } from './laboratory/batches';
 import { CellBankService } from './laboratory/cell-bank';
 import { SpecificationService, specificationSignable } from './laboratory/specifications';
@@ -36,6 +40,10 @@ export interface Platform {
   specifications: SpecificationService;
   batches: BatchService;
   cellBank: CellBankService;
+  followup: FollowupService;
+  symptoms: SymptomService;
+  alerts: AlertService;
+  safetyMonitor: SafetyMonitorService;
   close(): Promise<void>;
 }
 
@@ -76,6 +84,10 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     specifications: new SpecificationService(db, auth, signatures),
     batches: new BatchService(db, auth, signatures),
     cellBank: new CellBankService(db),
+    followup: new FollowupService(db),
+    symptoms: new SymptomService(db),
+    alerts: new AlertService(db),
+    safetyMonitor: new SafetyMonitorService(db),
     async close() {
       await sealer.stop();
       await sealer.flush();

@@ -24,6 +24,11 @@ const BatchesPage = page(() => import('./pages/BatchesPage'), 'BatchesPage');
 const BatchRecordPage = page(() => import('./pages/BatchRecordPage'), 'BatchRecordPage');
 const CertificatePage = page(() => import('./pages/CertificatePage'), 'CertificatePage');
 const CellBankPage = page(() => import('./pages/CellBankPage'), 'CellBankPage');
+const FollowupPage = page(() => import('./pages/FollowupPage'), 'FollowupPage');
+const MyHealthPage = page(() => import('./pages/MyHealthPage'), 'MyHealthPage');
+const SymptomInboxPage = page(() => import('./pages/SymptomInboxPage'), 'SymptomInboxPage');
+const AlertsPage = page(() => import('./pages/AlertsPage'), 'AlertsPage');
+const SafetyPage = page(() => import('./pages/SafetyPage'), 'SafetyPage');
 
 export function Loading() {
   return (
@@ -77,6 +82,11 @@ export function AppRoutes() {
         <Route path="batches/:id" element={<Guard nav="batches">{<BatchRecordPage />}</Guard>} />
         <Route path="batches/:id/certificate" element={<Guard nav="batches">{<CertificatePage />}</Guard>} />
         <Route path="cell-bank" element={<Guard nav="cellBank">{<CellBankPage />}</Guard>} />
+        <Route path="patients/:id/followup" element={<Guard nav="patients">{<FollowupPage />}</Guard>} />
+        <Route path="my-health" element={<Guard nav="myHealth">{<MyHealthPage />}</Guard>} />
+        <Route path="symptoms" element={<Guard nav="symptoms">{<SymptomInboxPage />}</Guard>} />
+        <Route path="alerts" element={<Guard nav="alerts">{<AlertsPage />}</Guard>} />
+        <Route path="safety" element={<Guard nav="safety">{<SafetyPage />}</Guard>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

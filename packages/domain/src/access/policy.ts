@@ -36,6 +36,12 @@ export const ACTIONS = [
   'cellbank.read',
   'cellbank.manage',
   'traceability.read',
+  'followup.read',
+  'followup.write',
+  'adverse-event.report',
+  'symptom.report',
+  'alert.manage',
+  'safety.monitor',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -91,6 +97,14 @@ const MATRIX: Record<Action, readonly Role[]> = {
   'cellbank.read': [...LAB_STAFF, 'regulator_inspector'],
   'cellbank.manage': LAB_STAFF,
   'traceability.read': [...LAB_STAFF, 'regulator_inspector'],
+  // Follow-up (issue 8): the hospital records and reports, the patient reads its own and reports symptoms,
+  // the regulator reads de-identified records and monitors safety.
+  'followup.read': [...HOSPITAL_STAFF, 'regulator_inspector', 'patient'],
+  'followup.write': HOSPITAL_STAFF,
+  'adverse-event.report': HOSPITAL_STAFF,
+  'symptom.report': ['patient'],
+  'alert.manage': [...HOSPITAL_STAFF, 'regulator_inspector'],
+  'safety.monitor': ['regulator_inspector'],
 };
 
 export interface Decision {

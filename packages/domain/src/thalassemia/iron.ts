@@ -58,6 +58,14 @@ function convert(
   return requireNonNegative(value, `${field}.value`) * factor;
 }
 
+/** Serum ferritin in ng/mL (= µg/L) from any accepted unit; 1 ng/mL = 2.247 pmol/L. */
+export function ferritinToNgMl(value: number, unit: string, field = 'ferritin'): number {
+  return convert(FERRITIN_TO_NG_ML, value, unit, field);
+}
+
+/** The ferritin units {@link ferritinToNgMl} accepts. */
+export const FERRITIN_UNITS: readonly string[] = Object.keys(FERRITIN_TO_NG_ML);
+
 /** Ferritin category (TIF 2021). */
 export function ferritinLevel(ngMl: number): IronLevel {
   if (isBelow(ngMl, 1000)) return 'target';

@@ -108,7 +108,7 @@ export interface SignatureTable {
   signed_at: Timestamp;
 }
 
-export interface Schema extends PathwaySchema, LaboratorySchema {
+export interface Schema extends PathwaySchema, LaboratorySchema, FollowupSchema {
   organization: OrganizationTable;
   app_user: AppUserTable;
   session: SessionTable;
@@ -537,4 +537,162 @@ export interface LaboratorySchema {
   batch_dispatch: BatchDispatchTable;
   vial_event: VialEventTable;
   instrument_mapping: InstrumentMappingTable;
+}
+
+// ---- 0004_followup: enrolment in follow-up, observations, transfusions, adverse events, symptoms, alerts ----
+
+export interface FollowupEnrolmentTable {
+  id: Generated<Uuid>;
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  filing_id: Uuid | null;
+  product_name: string;
+  graft_source: string;
+  protocol: string;
+  infusion_date: string;
+  reference_terms: Json;
+  status: Generated<string>;
+  version: Generated<number>;
+  created_by: Uuid | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ObservationTable {
+  id: Generated<Uuid>;
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  code: string;
+  loinc: string | null;
+  value: number;
+  unit: string;
+  value_canonical: number;
+  canonical_unit: string;
+  lln_canonical: number | null;
+  uln_canonical: number | null;
+  observed_on: string;
+  source: string;
+  status: Generated<string>;
+  version: Generated<number>;
+  recorded_by: Uuid | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TransfusionTable {
+  id: Generated<Uuid>;
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  given_on: string;
+  product: string;
+  volume_ml: number | null;
+  units: number | null;
+  source: string;
+  status: Generated<string>;
+  version: Generated<number>;
+  recorded_by: Uuid | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AdverseEventTable {
+  id: Generated<Uuid>;
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  filing_id: Uuid | null;
+  product_name: string | null;
+  term: string;
+  ctcae_term: string | null;
+  grade: number;
+  proposed_grade: number | null;
+  proposal: Json | null;
+  override_reason: string | null;
+  source_observation_id: Uuid | null;
+  symptom_report_id: Uuid | null;
+  onset_date: string;
+  resolution_date: string | null;
+  seriousness: Json;
+  serious: boolean;
+  causality_product: string;
+  causality_procedure: string;
+  expected: boolean;
+  outcome: string;
+  awareness_date: string;
+  expedited_required: boolean;
+  expedited_days: number | null;
+  expedited_due: string | null;
+  expedited_submitted_on: string | null;
+  narrative: string | null;
+  version: Generated<number>;
+  reported_by: Uuid | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AdverseEventFollowupTable {
+  id: Generated<Uuid>;
+  adverse_event_id: Uuid;
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  reported_on: string;
+  changes: Json;
+  note: string | null;
+  reported_by: Uuid | null;
+  created_at: Timestamp;
+}
+
+export interface SymptomReportTable {
+  id: Generated<Uuid>;
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  reported_by: Uuid;
+  reported_on: string;
+  items: Json;
+  note: string | null;
+  status: Generated<string>;
+  adverse_event_id: Uuid | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AlertTable {
+  id: Generated<Uuid>;
+  scope: string;
+  patient_id: Uuid | null;
+  hospital_id: Uuid | null;
+  rule: string;
+  dedup_key: string;
+  message: string;
+  detail: Json;
+  status: Generated<string>;
+  assigned_to: Uuid | null;
+  note: string | null;
+  raised_at: Timestamp;
+  acknowledged_at: Date | string | null;
+  closed_at: Date | string | null;
+  version: Generated<number>;
+}
+
+export interface FollowupVisitTable {
+  id: Generated<Uuid>;
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  label: string;
+  due_date: string;
+  window_start: string;
+  window_end: string;
+  attended_on: string | null;
+  version: Generated<number>;
+}
+
+export interface FollowupSchema {
+  followup_enrolment: FollowupEnrolmentTable;
+  observation: ObservationTable;
+  transfusion: TransfusionTable;
+  adverse_event: AdverseEventTable;
+  adverse_event_followup: AdverseEventFollowupTable;
+  symptom_report: SymptomReportTable;
+  alert: AlertTable;
+  followup_visit: FollowupVisitTable;
 }

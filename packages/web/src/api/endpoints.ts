@@ -1,5 +1,8 @@
 import { api } from './client';
 import type {
+  AdverseEvent,
+  AdverseEventCreate,
+  Alert,
   AuditQuery,
   AuditRecord,
   Batch,
@@ -8,10 +11,14 @@ import type {
   CellBank,
   ChangeLine,
   Disposition,
+  FollowupSummary,
+  GradeProposal,
   ImportReport,
   ImportRequest,
   Investigation,
   InvestigationPatch,
+  Observation,
+  ObservationCreate,
   Organization,
   OrganizationCreate,
   OrganizationPatch,
@@ -23,6 +30,9 @@ import type {
   Signature,
   SignatureMeaning,
   Specification,
+  SymptomReport,
+  SymptomReportCreate,
+  TransfusionCreate,
   User,
   UserCreate,
   UserPatch,
@@ -91,4 +101,25 @@ export const endpoints = {
   vials: (query: { bankId?: string; tank?: string; rack?: string; box?: string }) =>
     api.get<Vial[]>('/api/vials', query),
   recall: (query: { bankId?: string; vialId?: string }) => api.get<Recall>('/api/traceability/recall', query),
+  // follow-up (issue 8)
+  followup: (patientId: string) =>
+    api.get<FollowupSummary>(`/api/patients/${encodeURIComponent(patientId)}/followup`),
+  addObservation: (patientId: string, body: ObservationCreate) =>
+    api.post<Observation>(`/api/patients/${encodeURIComponent(patientId)}/observations`, body),
+  addTransfusion: (patientId: string, body: TransfusionCreate) =>
+    api.post<unknown>(`/api/patients/${encodeURIComponent(patientId)}/transfusions`, body),
+  gradeProposal: (observationId: string) =>
+    api.get<GradeProposal>(`/api/observations/${encodeURIComponent(observationId)}/grade-proposal`),
+  reportAdverseEvent: (patientId: string, body: AdverseEventCreate) =>
+    api.post<AdverseEvent>(`/api/patients/${encodeURIComponent(patientId)}/adverse-events`, body),
+  adverseEvents: (expeditedOnly: boolean) =>
+    api.get<AdverseEvent[]>('/api/adverse-events', { expedited: expeditedOnly ? 'true' : undefined }),
+  reportSymptoms: (body: SymptomReportCreate) => api.post<SymptomReport>('/api/symptom-reports', body),
+  symptomReports: (query: { patientId?: string; status?: string } = {}) =>
+    api.get<SymptomReport[]>('/api/symptom-reports', query),
+  alerts: (status?: string) => api.get<Alert[]>('/api/alerts', { status }),
+  acknowledgeAlert: (id: string, version: number) =>
+    api.post<Alert>(`/api/alerts/${encodeURIComponent(id)}/acknowledge`, { version }),
+  closeAlert: (id: string, version: number, note: string) =>
+    api.post<Alert>(`/api/alerts/${encodeURIComponent(id)}/close`, { version, note }),
 };

@@ -1,3 +1,4 @@
+import type * as Followup from '@cgtlink/server/http/followup.schemas';
 import type * as Contract from '@cgtlink/server/http/schemas';
 import type * as Lab from '@cgtlink/server/laboratory/contract';
 import type { z } from 'zod';
@@ -37,3 +38,16 @@ export type Disposition = Lab.DispositionInput;
 export type CellBank = Lab.BankView;
 export type Vial = Lab.VialView;
 export type Recall = Lab.Recall;
+
+// ---- follow-up (issue 8) ----
+
+export type FollowupSummary = z.infer<typeof Followup.FollowupOut>;
+export type Observation = z.infer<typeof Followup.ObservationOut>;
+export type ObservationCreate = z.input<typeof Followup.ObservationCreate>;
+export type TransfusionCreate = z.input<typeof Followup.TransfusionCreate>;
+export type AdverseEvent = z.infer<typeof Followup.AdverseEventOut>;
+export type AdverseEventCreate = z.input<typeof Followup.AdverseEventCreate>;
+export type GradeProposal = z.infer<typeof Followup.GradeProposalOut>;
+export type SymptomReport = z.infer<typeof Followup.SymptomReportOut>;
+export type SymptomReportCreate = z.input<typeof Followup.SymptomReportCreate>;
+export type Alert = z.infer<typeof Followup.AlertOut>;

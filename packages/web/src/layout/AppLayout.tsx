@@ -1,12 +1,16 @@
 import {
+  AlertOutlined,
   AuditOutlined,
   BankOutlined,
   DashboardOutlined,
   DatabaseOutlined,
   ExperimentOutlined,
+  HeartOutlined,
   IdcardOutlined,
   LogoutOutlined,
   MedicineBoxOutlined,
+  MessageOutlined,
+  SafetyOutlined,
   TeamOutlined,
   TranslationOutlined,
   UserOutlined,
@@ -31,6 +35,10 @@ const ICONS: Record<NavKey, ReactNode> = {
   laboratory: <ExperimentOutlined />,
   batches: <MedicineBoxOutlined />,
   cellBank: <DatabaseOutlined />,
+  symptoms: <MessageOutlined />,
+  alerts: <AlertOutlined />,
+  safety: <SafetyOutlined />,
+  myHealth: <HeartOutlined />,
 };
 
 function LanguageSwitch() {

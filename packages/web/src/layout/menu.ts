@@ -10,7 +10,11 @@ export type NavKey =
   | 'users'
   | 'laboratory'
   | 'batches'
-  | 'cellBank';
+  | 'cellBank'
+  | 'symptoms'
+  | 'alerts'
+  | 'safety'
+  | 'myHealth';
 
 export interface NavEntry {
   key: NavKey;
@@ -39,14 +43,18 @@ const USERS = entry('users', '/users', 'nav.users', 'nav-users');
 const LABORATORY = entry('laboratory', '/laboratory', 'nav.laboratory', 'nav-laboratory');
 const BATCHES = entry('batches', '/batches', 'nav.batches', 'nav-batches');
 const CELL_BANK = entry('cellBank', '/cell-bank', 'nav.cellBank', 'nav-cell-bank');
+const SYMPTOMS = entry('symptoms', '/symptoms', 'nav.symptoms', 'nav-symptoms');
+const ALERTS = entry('alerts', '/alerts', 'nav.alerts', 'nav-alerts');
+const SAFETY = entry('safety', '/safety', 'nav.safety', 'nav-safety');
+const MY_HEALTH = entry('myHealth', '/my-health', 'nav.myHealth', 'nav-my-health');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
-  regulator: [OVERVIEW, PATIENTS_DEID, AUDIT],
-  hospital: [PATIENTS],
+  regulator: [OVERVIEW, PATIENTS_DEID, AUDIT, SAFETY],
+  hospital: [PATIENTS, SYMPTOMS, ALERTS],
   laboratory: [LABORATORY, BATCHES, CELL_BANK],
-  patient: [MY_RECORD],
+  patient: [MY_RECORD, MY_HEALTH],
   sponsor: [DIRECTORY],
   foundation: [DIRECTORY],
 };

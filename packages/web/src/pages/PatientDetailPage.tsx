@@ -10,9 +10,14 @@ export function PatientDetailPage() {
   const { id = '' } = useParams();
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-      <Button icon={<ArrowLeftOutlined />} onClick={() => navigate('/patients')}>
-        {t('common.back')}
-      </Button>
+      <Space>
+        <Button icon={<ArrowLeftOutlined />} onClick={() => navigate('/patients')}>
+          {t('common.back')}
+        </Button>
+        <Button onClick={() => navigate(`/patients/${id}/followup`)} data-testid="patient-followup">
+          {t('followup.open')}
+        </Button>
+      </Space>
       <PatientRecord patientId={id} title={t('patient.detailTitle')} />
     </Space>
   );

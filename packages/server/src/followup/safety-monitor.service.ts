@@ -1,0 +1,161 @@
+import { can } from '@cgtlink/domain/access/index';
+import {
+  type MonitorResult,
+  type ProductEventSignal,
+  productEventSignals,
+  seriousEventMonitor,
+} from '@cgtlink/domain/followup/registry-monitor';
+import type { Kysely } from 'kysely';
+import { appendAudit } from '../audit/audit-log';
+import type { RequestContext } from '../context';
+import type { Schema } from '../db/schema';
+import { type Tx, withPrincipal } from '../db/scoped';
+import { Forbidden } from '../errors';
+import { checked, todayIso } from './followup.service';
+
+export interface ProductMonitor extends MonitorResult {
+  product: string;
+  patients: number;
+}
+
+export interface MonitoringReport {
+  asOf: string;
+  expectedPerPatientYear: number;
+  signals: ProductEventSignal[];
+  products: ProductMonitor[];
+  raised: number;
+}
+
+const monthOf = (iso: string) => iso.slice(0, 7);
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/**
+ * The regulator's registry-level monitoring over de-identified records: disproportionality of product–event
+ * pairs among all adverse events, and CUSUM / MaxSPRT of each product's monthly serious-event count against its
+ * exposure (patient-months since infusion) × the expected rate. A crossed threshold raises a registry alert.
+ */
+export class SafetyMonitorService {
+  constructor(
+    private readonly db: Kysely<Schema>,
+    private readonly today: () => string = todayIso,
+  ) {}
+
+  async run(ctx: RequestContext, input: { expectedPerPatientYear: number }): Promise<MonitoringReport> {
+    if (!can(ctx.principal, 'safety.monitor'))
+      throw new Forbidden('only the regulator monitors the registry');
+    const asOf = this.today();
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const events = await tx
+        .selectFrom('adverse_event')
+        .select(['product_name', 'term', 'serious', 'onset_date'])
+        .where('product_name', 'is not', null)
+        .execute();
+      const signals = checked(() =>
+        productEventSignals(events.map((e) => ({ product: e.product_name as string, term: e.term }))),
+      );
+      const enrolments = await tx
+        .selectFrom('followup_enrolment')
+        .select(['product_name', 'infusion_date', 'status', 'updated_at'])
+        .execute();
+      const products = [...new Set(enrolments.map((e) => e.product_name))].sort();
+      const current = monthOf(asOf);
+      const monitors: ProductMonitor[] = products.map((product) => {
+        const mine = enrolments.filter((e) => e.product_name === product);
+        const exposure = new Map<string, number>();
+        for (const e of mine) {
+          // Patients stop contributing exposure when they leave follow-up.
+          const end = e.status === 'active' ? current : monthOf(new Date(e.updated_at).toISOString());
+          for (let m = monthOf(e.infusion_date); m <= end; m = nextMonth(m)) {
+            exposure.set(m, (exposure.get(m) ?? 0) + 1);
+          }
+        }
+        const serious = new Map<string, number>();
+        for (const e of events) {
+          if (e.product_name !== product || !e.serious) continue;
+          const m = monthOf(e.onset_date);
+          serious.set(m, (serious.get(m) ?? 0) + 1);
+        }
+        const months = [...exposure.keys()].sort().map((month) => ({
+          month,
+          patientMonths: exposure.get(month) ?? 0,
+          seriousEvents: serious.get(month) ?? 0,
+        }));
+        const result = checked(() =>
+          seriousEventMonitor({ months, expectedPerPatientYear: input.expectedPerPatientYear }),
+        );
+        return { product, patients: mine.length, ...result };
+      });
+      let raised = 0;
+      for (const m of monitors) {
+        if (m.cusumAlarm) {
+          raised += await this.#raise(
+            tx,
+            ctx,
+            `registry:${m.product}:cusum:${m.cusumAlarm}`,
+            'cusum',
+            m.product,
+            `CUSUM of serious events for ${m.product} reached h = ${m.cusumLimit} in ${m.cusumAlarm}`,
+          );
+        }
+        if (m.maxSprtSignal) {
+          raised += await this.#raise(
+            tx,
+            ctx,
+            `registry:${m.product}:maxsprt`,
+            'maxsprt',
+            m.product,
+            `MaxSPRT signal for ${m.product} serious events in ${m.maxSprtSignal} (critical value ${m.criticalValue?.toFixed(2)})`,
+          );
+        }
+      }
+      for (const s of signals.filter((x) => x.evans)) {
+        raised += await this.#raise(
+          tx,
+          ctx,
+          `registry:${s.product}:prr:${s.term}`,
+          'disproportionality',
+          s.product,
+          `${s.product} – ${s.term}: PRR ${s.prr.toFixed(2)}, χ² ${s.prrChisq.toFixed(1)}, ${s.a} reports (Evans criteria)`,
+        );
+      }
+      await appendAudit(tx, ctx, {
+        action: 'read',
+        entityType: 'safety_monitoring',
+        entityId: null,
+        newValues: {
+          asOf,
+          expectedPerPatientYear: input.expectedPerPatientYear,
+          products: products.length,
+          raised,
+        },
+      });
+      return {
+        asOf,
+        expectedPerPatientYear: input.expectedPerPatientYear,
+        signals,
+        products: monitors,
+        raised,
+      };
+    });
+  }
+
+  async #raise(tx: Tx, ctx: RequestContext, key: string, rule: string, product: string, message: string) {
+    const row = await tx
+      .insertInto('alert')
+      .values({ scope: 'registry', rule, dedup_key: key, message, detail: JSON.stringify({ product }) })
+      .onConflict((oc) => oc.column('dedup_key').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!row) return 0;
+    await appendAudit(tx, ctx, {
+      action: 'create',
+      entityType: 'alert',
+      entityId: row.id,
+      newValues: { rule, product, message },
+    });
+    return 1;
+  }
+}

@@ -1,0 +1,342 @@
+import { LAB_CODES } from '@cgtlink/domain/followup/catalog';
+import { CAUSALITY, SERIOUSNESS_CRITERIA } from '@cgtlink/domain/followup/expedited';
+import { PRO_SYMPTOMS } from '@cgtlink/domain/followup/pro-ctcae';
+import { PROTOCOLS } from '@cgtlink/domain/followup/schedule';
+import { z } from 'zod';
+
+/** API contract of follow-up, adverse events, symptom reports and alerts (issue 8). */
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+const Reason = z.string().trim().min(1).max(1000);
+
+export const PatientIdParams = z.object({ patientId: z.uuid() });
+
+export const EnrolmentCreate = z.strictObject({
+  productName: z.string().trim().min(1).max(200),
+  graftSource: z.enum(['gene-therapy', 'bone-marrow', 'peripheral-blood', 'cord-blood']),
+  protocol: z.enum(PROTOCOLS),
+  infusionDate: IsoDate,
+  referenceTerms: z.array(z.string().trim().min(1).max(200)).max(200).default([]),
+  filingId: z.uuid().nullish(),
+});
+export const EnrolmentOut = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  filingId: z.string().nullable(),
+  productName: z.string(),
+  graftSource: z.string(),
+  protocol: z.string(),
+  infusionDate: z.string(),
+  referenceTerms: z.array(z.string()),
+  status: z.string(),
+  version: z.number().int(),
+});
+
+export const ObservationCreate = z.strictObject({
+  code: z.enum(LAB_CODES),
+  value: z.number().finite(),
+  unit: z.string().trim().min(1).max(32),
+  observedOn: IsoDate,
+  lln: z.number().finite().nullish(),
+  uln: z.number().finite().nullish(),
+  limitUnit: z.string().trim().min(1).max(32).nullish(),
+});
+export const ObservationPatch = z.strictObject({
+  value: z.number().finite().optional(),
+  unit: z.string().trim().min(1).max(32).optional(),
+  observedOn: IsoDate.optional(),
+  status: z.enum(['final', 'entered-in-error']).optional(),
+  version: z.number().int().positive(),
+  reason: Reason,
+});
+export const ObservationOut = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  code: z.string(),
+  loinc: z.string().nullable(),
+  value: z.number(),
+  unit: z.string(),
+  valueCanonical: z.number(),
+  canonicalUnit: z.string(),
+  llnCanonical: z.number().nullable(),
+  ulnCanonical: z.number().nullable(),
+  observedOn: z.string(),
+  source: z.string(),
+  status: z.string(),
+  version: z.number().int(),
+});
+
+export const TransfusionCreate = z.strictObject({
+  givenOn: IsoDate,
+  product: z.enum(['red-cells', 'platelets', 'plasma', 'other']),
+  volumeMl: z.number().positive().max(5000).nullish(),
+  units: z.number().int().min(1).max(20).nullish(),
+});
+export const Retraction = z.strictObject({ version: z.number().int().positive(), reason: Reason });
+export const TransfusionOut = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  givenOn: z.string(),
+  product: z.string(),
+  volumeMl: z.number().nullable(),
+  units: z.number().nullable(),
+  source: z.string(),
+  status: z.string(),
+  version: z.number().int(),
+});
+
+export const GradeProposalOut = z
+  .object({
+    term: z.string(),
+    termName: z.string(),
+    grade: z.number().int(),
+    basis: z.string(),
+    reason: z.string(),
+    limits: z.enum(['report', 'default']),
+  })
+  .nullable();
+
+const Outcome = z.enum([
+  'recovered',
+  'recovering',
+  'not-recovered',
+  'recovered-with-sequelae',
+  'fatal',
+  'unknown',
+]);
+export const AdverseEventCreate = z.strictObject({
+  term: z.string().trim().min(1).max(200),
+  grade: z.number().int().min(1).max(5),
+  overrideReason: Reason.nullish(),
+  sourceObservationId: z.uuid().nullish(),
+  symptomReportId: z.uuid().nullish(),
+  onsetDate: IsoDate,
+  resolutionDate: IsoDate.nullish(),
+  seriousness: z.array(z.enum(SERIOUSNESS_CRITERIA)).max(6),
+  causalityProduct: z.enum(CAUSALITY),
+  causalityProcedure: z.enum(CAUSALITY),
+  expected: z.boolean().optional(),
+  outcome: Outcome,
+  awarenessDate: IsoDate,
+  narrative: z.string().trim().max(4000).nullish(),
+});
+export const AdverseEventFollowUpBody = z.strictObject({
+  grade: z.number().int().min(1).max(5).optional(),
+  overrideReason: Reason.nullish(),
+  outcome: Outcome.optional(),
+  resolutionDate: IsoDate.nullish(),
+  seriousness: z.array(z.enum(SERIOUSNESS_CRITERIA)).max(6).optional(),
+  causalityProduct: z.enum(CAUSALITY).optional(),
+  note: z.string().trim().max(4000).nullish(),
+  version: z.number().int().positive(),
+});
+export const ExpeditedSubmission = z.strictObject({
+  submittedOn: IsoDate,
+  version: z.number().int().positive(),
+});
+export const AdverseEventOut = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  pseudonym: z.string(),
+  hospitalId: z.string(),
+  productName: z.string().nullable(),
+  term: z.string(),
+  ctcaeTerm: z.string().nullable(),
+  grade: z.number().int(),
+  proposedGrade: z.number().int().nullable(),
+  proposalReason: z.string().nullable(),
+  overrideReason: z.string().nullable(),
+  sourceObservationId: z.string().nullable(),
+  symptomReportId: z.string().nullable(),
+  onsetDate: z.string(),
+  resolutionDate: z.string().nullable(),
+  seriousness: z.array(z.string()),
+  serious: z.boolean(),
+  causalityProduct: z.string(),
+  causalityProcedure: z.string(),
+  expected: z.boolean(),
+  outcome: z.string(),
+  awarenessDate: z.string(),
+  expedited: z.object({
+    required: z.boolean(),
+    days: z.number().int().nullable(),
+    dueDate: z.string().nullable(),
+    submittedOn: z.string().nullable(),
+    status: z.string(),
+    late: z.boolean(),
+  }),
+  version: z.number().int(),
+});
+export const AdverseEventQuery = z.object({ expedited: z.enum(['true', 'false']).optional() });
+
+const Lineage = z.object({
+  lineage: z.string(),
+  status: z.string(),
+  engraftmentDay: z.number().optional(),
+  qualifyingDays: z.array(z.number()).readonly().optional(),
+  nadirDay: z.number().optional(),
+  nadirValue: z.number().optional(),
+  deadlineDay: z.number().optional(),
+  reason: z.string(),
+});
+const Period = z.object({
+  start: z.string(),
+  end: z.string(),
+  ongoing: z.boolean(),
+  durationDays: z.number(),
+  atLeast12Months: z.boolean(),
+  weightedHbGdl: z.number().nullable(),
+  hbValues: z.number(),
+});
+export const EndpointsOut = z
+  .object({
+    engraftment: z.object({
+      neutrophil: Lineage,
+      platelet: Lineage,
+      derivedAncDays: z.array(z.number()).readonly(),
+    }),
+    transfusionIndependence: z
+      .object({
+        status: z.string(),
+        period: Period.optional(),
+        periods: z.array(Period).readonly(),
+        reason: z.string(),
+      })
+      .nullable(),
+  })
+  .nullable();
+
+export const FollowupOut = z.object({
+  patientId: z.string(),
+  pseudonym: z.string(),
+  enrolment: EnrolmentOut.nullable(),
+  observations: z.array(ObservationOut),
+  transfusions: z.array(TransfusionOut),
+  visits: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      dueDate: z.string(),
+      windowStart: z.string(),
+      windowEnd: z.string(),
+      attendedOn: z.string().nullable(),
+      status: z.string(),
+    }),
+  ),
+  adverseEvents: z.array(AdverseEventOut),
+  endpoints: EndpointsOut,
+});
+
+const ProAnswer = z.number().int().min(0).max(4);
+export const SymptomReportCreate = z.strictObject({
+  items: z
+    .array(
+      z.strictObject({
+        symptom: z.enum(PRO_SYMPTOMS as [string, ...string[]]),
+        frequency: ProAnswer.optional(),
+        severity: ProAnswer.optional(),
+        interference: ProAnswer.optional(),
+        presence: z.number().int().min(0).max(1).optional(),
+      }),
+    )
+    .min(1)
+    .max(20),
+  note: z.string().trim().max(2000).nullish(),
+  reportedOn: IsoDate.optional(),
+});
+export const SymptomReportOut = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  pseudonym: z.string(),
+  reportedOn: z.string(),
+  items: z.array(
+    z.object({
+      symptom: z.string(),
+      frequency: z.number().optional(),
+      severity: z.number().optional(),
+      interference: z.number().optional(),
+      presence: z.number().optional(),
+    }),
+  ),
+  worst: z.number(),
+  note: z.string().nullable(),
+  status: z.string(),
+  adverseEventId: z.string().nullable(),
+  createdAt: z.string(),
+});
+export const SymptomQuery = z.object({
+  patientId: z.uuid().optional(),
+  status: z.enum(['new', 'reviewed', 'converted']).optional(),
+});
+
+export const AlertOut = z.object({
+  id: z.string(),
+  scope: z.enum(['patient', 'registry']),
+  patientId: z.string().nullable(),
+  pseudonym: z.string().nullable(),
+  hospitalId: z.string().nullable(),
+  rule: z.string(),
+  message: z.string(),
+  status: z.enum(['open', 'acknowledged', 'closed']),
+  assignedTo: z.string().nullable(),
+  note: z.string().nullable(),
+  raisedAt: z.string(),
+  acknowledgedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  version: z.number().int(),
+});
+export const AlertQuery = z.object({ status: z.enum(['open', 'acknowledged', 'closed']).optional() });
+export const AlertAcknowledge = z.strictObject({
+  version: z.number().int().positive(),
+  assignedTo: z.uuid().nullish(),
+});
+export const AlertClose = z.strictObject({ version: z.number().int().positive(), note: Reason });
+
+export const MonitoringBody = z.strictObject({
+  expectedPerPatientYear: z.number().positive().max(100).default(0.5),
+});
+export const MonitoringOut = z.object({
+  asOf: z.string(),
+  expectedPerPatientYear: z.number(),
+  signals: z.array(
+    z.object({
+      product: z.string(),
+      term: z.string(),
+      a: z.number(),
+      b: z.number(),
+      c: z.number(),
+      d: z.number(),
+      expected: z.number(),
+      prr: z.number(),
+      prrChisq: z.number(),
+      ror: z.number(),
+      rorLower: z.number(),
+      rorUpper: z.number(),
+      ic: z.number(),
+      ic025: z.number(),
+      evans: z.boolean(),
+    }),
+  ),
+  products: z.array(
+    z.object({
+      product: z.string(),
+      patients: z.number(),
+      months: z
+        .array(
+          z.object({
+            month: z.string(),
+            observed: z.number(),
+            expected: z.number(),
+            cusum: z.number(),
+            llr: z.number(),
+          }),
+        )
+        .readonly(),
+      cusumReference: z.number().nullable(),
+      cusumLimit: z.number(),
+      criticalValue: z.number().nullable(),
+      cusumAlarm: z.string().nullable(),
+      maxSprtSignal: z.string().nullable(),
+    }),
+  ),
+  raised: z.number(),
+});

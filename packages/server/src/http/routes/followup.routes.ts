@@ -1,0 +1,271 @@
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Platform } from '../../platform';
+import { contextOf } from '../authenticate';
+import {
+  AdverseEventCreate,
+  AdverseEventFollowUpBody,
+  AdverseEventOut,
+  AdverseEventQuery,
+  AlertAcknowledge,
+  AlertClose,
+  AlertOut,
+  AlertQuery,
+  EnrolmentCreate,
+  EnrolmentOut,
+  ExpeditedSubmission,
+  FollowupOut,
+  GradeProposalOut,
+  MonitoringBody,
+  MonitoringOut,
+  ObservationCreate,
+  ObservationOut,
+  ObservationPatch,
+  PatientIdParams,
+  Retraction,
+  SymptomQuery,
+  SymptomReportCreate,
+  SymptomReportOut,
+  TransfusionCreate,
+  TransfusionOut,
+} from '../followup.schemas';
+import { IdParams } from '../schemas';
+
+/** Follow-up, adverse events, the patient's symptom reports and the alert inbox (issue 8). */
+export const followupRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (app, { platform }) => {
+  const { followup, symptoms, alerts } = platform;
+  const tags = ['follow-up'];
+
+  app.post(
+    '/api/patients/:patientId/followup/enrolment',
+    {
+      schema: {
+        tags,
+        summary: 'Enrol a patient in follow-up (infusion day 0, protocol; plans the visits)',
+        params: PatientIdParams,
+        body: EnrolmentCreate,
+        response: { 201: EnrolmentOut },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await followup.enrol(contextOf(request), request.params.patientId, request.body)),
+  );
+  app.get(
+    '/api/patients/:patientId/followup',
+    {
+      schema: {
+        tags,
+        summary: 'A patient’s follow-up: raw records, visits, adverse events and end points computed now',
+        params: PatientIdParams,
+        response: { 200: FollowupOut },
+      },
+    },
+    async (request) => followup.summary(contextOf(request), request.params.patientId),
+  );
+  app.post(
+    '/api/patients/:patientId/observations',
+    {
+      schema: {
+        tags,
+        summary: 'Record a laboratory result (unit checked and converted; LOINC attached)',
+        params: PatientIdParams,
+        body: ObservationCreate,
+        response: { 201: ObservationOut },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await followup.addObservation(contextOf(request), request.params.patientId, request.body, 'api'),
+        ),
+  );
+  app.patch(
+    '/api/observations/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Correct a laboratory result, with a reason (end points recompute)',
+        params: IdParams,
+        body: ObservationPatch,
+        response: { 200: ObservationOut },
+      },
+    },
+    async (request) => followup.correctObservation(contextOf(request), request.params.id, request.body),
+  );
+  app.get(
+    '/api/observations/:id/grade-proposal',
+    {
+      schema: {
+        tags,
+        summary: 'The automatic CTCAE v5.0 grade proposed from a laboratory result',
+        params: IdParams,
+        response: { 200: GradeProposalOut },
+      },
+    },
+    async (request) => followup.proposeGrade(contextOf(request), request.params.id),
+  );
+  app.post(
+    '/api/patients/:patientId/transfusions',
+    {
+      schema: {
+        tags,
+        summary: 'Record a transfusion',
+        params: PatientIdParams,
+        body: TransfusionCreate,
+        response: { 201: TransfusionOut },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await followup.addTransfusion(contextOf(request), request.params.patientId, request.body, 'api'),
+        ),
+  );
+  app.post(
+    '/api/transfusions/:id/retract',
+    {
+      schema: {
+        tags,
+        summary: 'Mark a transfusion entered in error, with a reason',
+        params: IdParams,
+        body: Retraction,
+        response: { 200: TransfusionOut },
+      },
+    },
+    async (request) => followup.retractTransfusion(contextOf(request), request.params.id, request.body),
+  );
+  app.post(
+    '/api/patients/:patientId/adverse-events',
+    {
+      schema: {
+        tags: ['safety'],
+        summary:
+          'Report an adverse event (CTCAE grade, seriousness, causality, expectedness; expedited clock)',
+        params: PatientIdParams,
+        body: AdverseEventCreate,
+        response: { 201: AdverseEventOut },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await followup.reportAdverseEvent(contextOf(request), request.params.patientId, request.body)),
+  );
+  app.get(
+    '/api/adverse-events',
+    {
+      schema: {
+        tags: ['safety'],
+        summary:
+          'Adverse events in scope (regulator: all, de-identified); expedited=true for expedited reports',
+        querystring: AdverseEventQuery,
+        response: { 200: z.array(AdverseEventOut) },
+      },
+    },
+    async (request) =>
+      followup.listAdverseEvents(contextOf(request), { expeditedOnly: request.query.expedited === 'true' }),
+  );
+  app.post(
+    '/api/adverse-events/:id/follow-ups',
+    {
+      schema: {
+        tags: ['safety'],
+        summary: 'A follow-up report of an adverse event',
+        params: IdParams,
+        body: AdverseEventFollowUpBody,
+        response: { 200: AdverseEventOut },
+      },
+    },
+    async (request) => followup.followUpAdverseEvent(contextOf(request), request.params.id, request.body),
+  );
+  app.post(
+    '/api/adverse-events/:id/expedited-submission',
+    {
+      schema: {
+        tags: ['safety'],
+        summary: 'Record the submission of the expedited report',
+        params: IdParams,
+        body: ExpeditedSubmission,
+        response: { 200: AdverseEventOut },
+      },
+    },
+    async (request) => followup.submitExpedited(contextOf(request), request.params.id, request.body),
+  );
+  app.post(
+    '/api/symptom-reports',
+    {
+      schema: {
+        tags: ['patient end'],
+        summary: 'Report symptoms (PRO-CTCAE items) — patient or guardian, for their own record',
+        body: SymptomReportCreate,
+        response: { 201: SymptomReportOut },
+      },
+    },
+    async (request, reply) => reply.code(201).send(await symptoms.report(contextOf(request), request.body)),
+  );
+  app.get(
+    '/api/symptom-reports',
+    {
+      schema: {
+        tags: ['patient end'],
+        summary: 'Symptom reports: the patient’s own, or the hospital’s inbox',
+        querystring: SymptomQuery,
+        response: { 200: z.array(SymptomReportOut) },
+      },
+    },
+    async (request) => symptoms.list(contextOf(request), request.query),
+  );
+  app.get(
+    '/api/alerts',
+    {
+      schema: {
+        tags: ['safety'],
+        summary: 'Alert inbox (hospital: its patients’ early warnings; regulator: all)',
+        querystring: AlertQuery,
+        response: { 200: z.array(AlertOut) },
+      },
+    },
+    async (request) => alerts.list(contextOf(request), request.query),
+  );
+  app.post(
+    '/api/alerts/:id/acknowledge',
+    {
+      schema: {
+        tags: ['safety'],
+        summary: 'Acknowledge (and assign) an alert',
+        params: IdParams,
+        body: AlertAcknowledge,
+        response: { 200: AlertOut },
+      },
+    },
+    async (request) => alerts.acknowledge(contextOf(request), request.params.id, request.body),
+  );
+  app.post(
+    '/api/alerts/:id/close',
+    {
+      schema: {
+        tags: ['safety'],
+        summary: 'Close an alert with a note',
+        params: IdParams,
+        body: AlertClose,
+        response: { 200: AlertOut },
+      },
+    },
+    async (request) => alerts.close(contextOf(request), request.params.id, request.body),
+  );
+  app.post(
+    '/api/safety/monitoring',
+    {
+      schema: {
+        tags: ['safety'],
+        summary:
+          'Registry monitoring (regulator): disproportionality signals, CUSUM and MaxSPRT per product; raises registry alerts',
+        body: MonitoringBody,
+        response: { 200: MonitoringOut },
+      },
+    },
+    async (request) => platform.safetyMonitor.run(contextOf(request), request.body),
+  );
+};
