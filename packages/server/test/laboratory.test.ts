@@ -117,7 +117,8 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
       const v2 = await createSpec('LVV-HSC', [{ ...LVV_TESTS[0], limit: 80 }, ...LVV_TESTS.slice(1)]);
       expect(v2).toMatchObject({ version: 2, status: 'draft' });
       expect((await approve(v2.id, 'analyst.wu')).statusCode).toBe(403);
-      expect((await approve(v2.id, 'qp.tang', 'wrong-password')).statusCode).toBe(401);
+      // A mistyped signature password is refused (403, naming the field), never a sign-out.
+      expect((await approve(v2.id, 'qp.tang', 'wrong-password')).statusCode).toBe(403);
       // Still drafted: new batches use version 1 until version 2 is approved.
       expect((await startAutologous('LVV-V1B')).specificationVersion).toBe(1);
       const approved = await approve(v2.id, 'qc.liang');
@@ -264,7 +265,7 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
         password: 'not-it',
         contentHash: r.contentHash,
       });
-      expect(wrongPassword.statusCode).toBe(401);
+      expect(wrongPassword.statusCode).toBe(403);
 
       const released = await dispose(batch.id, 'qp.tang', r.contentHash);
       expect(released.statusCode, released.body).toBe(200);
