@@ -1,8 +1,8 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001_foundation';
 import * as m0002 from './migrations/0002_pathway';
-import * as m0003 from './migrations/0003_laboratory';
-import * as m0004 from './migrations/0004_followup';
+import * as m0010 from './migrations/0010_laboratory';
+import * as m0011 from './migrations/0011_followup';
 
 /**
  * Forward-only, versioned migrations. A new file is added at the end of this list; a migration that has run
@@ -11,8 +11,8 @@ import * as m0004 from './migrations/0004_followup';
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_pathway': m0002,
-  '0003_laboratory': m0003,
-  '0004_followup': m0004,
+  '0010_laboratory': m0010,
+  '0011_followup': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -362,7 +362,7 @@ export interface PathwaySchema {
   notification: NotificationTable;
 }
 
-// ---- 0003_laboratory: specifications, batches, QC, investigations, the seed cell bank ----
+// ---- 0010_laboratory: specifications, batches, QC, investigations, the seed cell bank ----
 
 interface LaboratoryOwned {
   laboratory_id: string;
@@ -539,7 +539,7 @@ export interface LaboratorySchema {
   instrument_mapping: InstrumentMappingTable;
 }
 
-// ---- 0004_followup: enrolment in follow-up, observations, transfusions, adverse events, symptoms, alerts ----
+// ---- 0011_followup: enrolment in follow-up, observations, transfusions, adverse events, symptoms, alerts ----
 
 export interface FollowupEnrolmentTable {
   id: Generated<Uuid>;
