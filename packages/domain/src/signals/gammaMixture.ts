@@ -78,7 +78,7 @@ const second: CdfPoint = { cdf: 0, density: 0 };
  * `prob` quantile of w·Gamma(s1, r1) + (1 − w)·Gamma(s2, r2) (rates r), given lg1 = log Γ(s1), lg2 = log Γ(s2),
  * and z = Φ⁻¹(prob). Halley's method on F(x) − prob, kept inside the bracket its own evaluations establish
  * (bisection whenever a step would leave it), started from the Wilson–Hilferty quantile of the heavier
- * component; stops when a step is below 1e-10 relative, where the error left is far smaller.
+ * component; stops when a step is below 1e-8 relative, where the error left is far smaller.
  */
 export function gammaMixtureQuantile(
   prob: number,
@@ -128,7 +128,7 @@ export function gammaMixtureQuantile(
       next = x - (denom > 0.5 && denom < 2 ? newton / denom : newton);
     }
     if (!(next > lo && next < hi)) next = Number.isFinite(hi) ? 0.5 * (lo + hi) : Math.max(2 * x, 1e-300);
-    if (Math.abs(next - x) <= 1e-10 * next) return next;
+    if (Math.abs(next - x) <= 1e-8 * next) return next;
     x = next;
   }
   return x;
