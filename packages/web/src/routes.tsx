@@ -20,6 +20,9 @@ const OrganizationsPage = page(() => import('./pages/OrganizationsPage'), 'Organ
 const UsersPage = page(() => import('./pages/UsersPage'), 'UsersPage');
 const AuditPage = page(() => import('./pages/AuditPage'), 'AuditPage');
 const LaboratoryPage = page(() => import('./pages/LaboratoryPage'), 'LaboratoryPage');
+const FilingsPage = page(() => import('./pages/FilingsPage'), 'FilingsPage');
+const TherapiesPage = page(() => import('./pages/TherapiesPage'), 'TherapiesPage');
+const TherapyPage = page(() => import('./pages/TherapyPage'), 'TherapyPage');
 
 export function Loading() {
   return (
@@ -69,6 +72,9 @@ export function AppRoutes() {
         <Route path="users" element={<Guard nav="users">{<UsersPage />}</Guard>} />
         <Route path="audit" element={<Guard nav="audit">{<AuditPage />}</Guard>} />
         <Route path="laboratory" element={<Guard nav="laboratory">{<LaboratoryPage />}</Guard>} />
+        <Route path="filings" element={<Guard nav="filings">{<FilingsPage />}</Guard>} />
+        <Route path="therapies" element={<Guard nav="therapies">{<TherapiesPage />}</Guard>} />
+        <Route path="therapies/:id" element={<Guard nav="therapies">{<TherapyPage />}</Guard>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -6,14 +6,20 @@ import { homePathFor, mayOpen, menuFor } from '../src/layout/menu';
 const labels = (role: (typeof ROLES)[number]) => menuFor(endOf(role)).map((e) => e.testId);
 
 describe('side menu per end', () => {
-  it('a hospital physician sees Patients only, no audit or administration', () => {
-    expect(labels('hospital_physician')).toEqual(['nav-patients']);
+  it('a hospital physician sees Patients, treatment pathways and filings, no audit or administration', () => {
+    expect(labels('hospital_physician')).toEqual(['nav-patients', 'nav-therapies', 'nav-filings']);
     expect(mayOpen('hospital', 'audit')).toBe(false);
     expect(mayOpen('hospital', 'organizations')).toBe(false);
   });
 
   it('the regulator sees the overview, de-identified patients and the audit trail', () => {
-    expect(labels('regulator_inspector')).toEqual(['nav-overview', 'nav-patients', 'nav-audit']);
+    expect(labels('regulator_inspector')).toEqual([
+      'nav-overview',
+      'nav-patients',
+      'nav-filings',
+      'nav-therapies',
+      'nav-audit',
+    ]);
     expect(menuFor('regulator')[1]!.labelKey).toBe('nav.patientsDeid');
   });
 
@@ -24,9 +30,9 @@ describe('side menu per end', () => {
 
   it('laboratory staff see their laboratory; patients their record; sponsors and foundations the directory', () => {
     for (const role of ['lab_analyst', 'qc_manager', 'qualified_person'] as const)
-      expect(labels(role)).toEqual(['nav-laboratory']);
+      expect(labels(role)).toEqual(['nav-laboratory', 'nav-therapies', 'nav-filings']);
     expect(labels('patient')).toEqual(['nav-my-record']);
-    expect(labels('sponsor_user')).toEqual(['nav-organizations']);
+    expect(labels('sponsor_user')).toEqual(['nav-organizations', 'nav-filings']);
     expect(labels('foundation_user')).toEqual(['nav-organizations']);
     expect(menuFor('sponsor')[0]!.labelKey).toBe('nav.directory');
   });

@@ -1,3 +1,4 @@
+import { pathwayEn } from './pathway';
 import type { zhCN } from './zh-CN';
 
 /** The shape of a translation: every key of the zh-CN default, each leaf a string. */
@@ -23,6 +24,8 @@ export const en: Messages<typeof zhCN> = {
     directory: 'Organization directory',
     users: 'Users',
     laboratory: 'My laboratory',
+    filings: 'Filings',
+    therapies: 'Treatment pathways',
   },
   header: {
     logout: 'Sign out',
@@ -250,4 +253,5 @@ export const en: Messages<typeof zhCN> = {
       released: 'Released',
     },
   },
+  pathway: pathwayEn,
 };

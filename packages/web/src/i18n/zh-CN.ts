@@ -1,3 +1,5 @@
+import { pathwayZhCN } from './pathway';
+
 /** 简体中文（默认语言）。键与 en.ts 完全一致，由 test/i18n.test.ts 检查。 */
 export const zhCN = {
   app: {
@@ -18,6 +20,8 @@ export const zhCN = {
     directory: '机构名录',
     users: '用户管理',
     laboratory: '本实验室',
+    filings: '临床应用备案',
+    therapies: '治疗路径',
   },
   header: {
     logout: '退出登录',
@@ -244,4 +248,5 @@ export const zhCN = {
       released: '放行',
     },
   },
+  pathway: pathwayZhCN,
 } as const;

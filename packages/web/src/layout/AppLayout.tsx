@@ -3,8 +3,10 @@ import {
   BankOutlined,
   DashboardOutlined,
   ExperimentOutlined,
+  FileProtectOutlined,
   IdcardOutlined,
   LogoutOutlined,
+  NodeIndexOutlined,
   TeamOutlined,
   TranslationOutlined,
   UserOutlined,
@@ -27,6 +29,8 @@ const ICONS: Record<NavKey, ReactNode> = {
   organizations: <BankOutlined />,
   users: <TeamOutlined />,
   laboratory: <ExperimentOutlined />,
+  filings: <FileProtectOutlined />,
+  therapies: <NodeIndexOutlined />,
 };
 
 function LanguageSwitch() {

@@ -8,7 +8,9 @@ export type NavKey =
   | 'audit'
   | 'organizations'
   | 'users'
-  | 'laboratory';
+  | 'laboratory'
+  | 'filings'
+  | 'therapies';
 
 export interface NavEntry {
   key: NavKey;
@@ -35,15 +37,17 @@ const ORGANIZATIONS = entry('organizations', '/organizations', 'nav.organization
 const DIRECTORY = entry('organizations', '/organizations', 'nav.directory', 'nav-organizations');
 const USERS = entry('users', '/users', 'nav.users', 'nav-users');
 const LABORATORY = entry('laboratory', '/laboratory', 'nav.laboratory', 'nav-laboratory');
+const FILINGS = entry('filings', '/filings', 'nav.filings', 'nav-filings');
+const THERAPIES = entry('therapies', '/therapies', 'nav.therapies', 'nav-therapies');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
-  regulator: [OVERVIEW, PATIENTS_DEID, AUDIT],
-  hospital: [PATIENTS],
-  laboratory: [LABORATORY],
+  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, AUDIT],
+  hospital: [PATIENTS, THERAPIES, FILINGS],
+  laboratory: [LABORATORY, THERAPIES, FILINGS],
   patient: [MY_RECORD],
-  sponsor: [DIRECTORY],
+  sponsor: [DIRECTORY, FILINGS],
   foundation: [DIRECTORY],
 };
 
