@@ -598,6 +598,83 @@ describe.each(ENGINES)('filings, enrolment and the treatment pathway on %s', (en
     });
   });
 
+  describe('closing, other laboratories and the audit of refusals', () => {
+    it('a closed filing accepts no further decision; a laboratory not named sees neither filing nor therapy', async () => {
+      const body = {
+        laboratoryId: org['GBA-SCB'],
+        technology: 'msc',
+        indication: 'Knee osteoarthritis',
+        productName: 'MSC lot product',
+        productCode: 'S5678A00',
+        specificationVersion: 'SPEC v1',
+        protocolVersion: 'PROT v1',
+        ethicsApprovalRef: 'EC-TEST-2',
+        targetEnrolment: 5,
+        password: DEMO_PASSWORD,
+      };
+      const created = (await call('dr.zhou', 'POST', '/api/filings', body)).json();
+      const close = await call('inspector', 'POST', `/api/filings/${created.id}/decisions`, {
+        decision: 'close',
+        comment: 'withdrawn by the hospital',
+        version: created.version,
+        password: DEMO_PASSWORD,
+      });
+      expect(close.json()).toMatchObject({ status: 'closed', active: false });
+      const after = await call('inspector', 'POST', `/api/filings/${created.id}/decisions`, {
+        decision: 'approve',
+        version: close.json().version,
+        password: DEMO_PASSWORD,
+      });
+      expect(after.json()).toMatchObject({ code: 'filing-transition' });
+
+      const lab = await call('admin', 'POST', '/api/organizations', {
+        code: 'OTHER-LAB',
+        kind: 'laboratory',
+        nameZh: '另一实验室',
+        nameEn: 'Another laboratory',
+      });
+      expect(lab.statusCode).toBe(201);
+      const user = await call('admin', 'POST', '/api/users', {
+        organizationId: lab.json().id,
+        username: 'analyst.other',
+        displayName: 'Other analyst',
+        role: 'lab_analyst',
+        password: 'Another-lab-2026!x',
+      });
+      expect(user.statusCode).toBe(201);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/token',
+        payload: { username: 'analyst.other', password: 'Another-lab-2026!x' },
+      });
+      const headers = { authorization: `Bearer ${res.json().token}` };
+      const get = (url: string) => t.app.inject({ method: 'GET', url, headers });
+      expect((await get(`/api/filings/${filingId}`)).statusCode).toBe(404);
+      expect((await get('/api/filings')).json()).toEqual([]);
+      expect((await get(`/api/therapies/${therapyId}`)).statusCode).toBe(404);
+      expect((await get('/api/therapies')).json()).toEqual([]);
+    });
+
+    it('a refused step changes nothing and leaves no entry; a refused hand-off leaves its deviation in the audit trail', async () => {
+      const actions = (await audit('therapy', therapyId)).filter((a) => a.action === 'record-step').length;
+      const detail = await therapy();
+      const refused = await step('dr.zhou', 'engraftment');
+      expect(refused.statusCode).toBe(409);
+      expect((await therapy()).version).toBe(detail.version);
+      expect((await audit('therapy', therapyId)).filter((a) => a.action === 'record-step').length).toBe(
+        actions,
+      );
+      const deviations = (await therapy()).deviations as { id: string; kind: string }[];
+      expect(deviations.length).toBeGreaterThanOrEqual(3);
+      for (const d of deviations) {
+        expect(
+          (await audit('deviation', d.id)).map((a) => a.action),
+          d.kind,
+        ).toContain('create');
+      }
+    });
+  });
+
   describe('who sees a therapy', () => {
     it('the hospital, the named laboratory, the patient account and the regulator; no one else', async () => {
       for (const who of ['dr.zhou', 'analyst.wu', 'guardian.li', 'inspector']) {
