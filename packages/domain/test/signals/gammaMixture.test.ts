@@ -4,6 +4,7 @@ import {
   gammaCdfAndDensity,
   gammaMixtureQuantile,
   gammaQuantileFast,
+  temmeLowerGamma,
 } from '../../src/signals/gammaMixture';
 import { type GammaMixturePrior, PosteriorScorer, posteriorScores } from '../../src/signals/mgps';
 import { gammaP, logGamma } from '../../src/stats/distributions';
@@ -118,5 +119,21 @@ describe('PosteriorScorer', () => {
     const out = { qn: 0, ebgm: 0, eb05: 0, eb95: 0 };
     expect(() => scorer.score(-1, 1, out)).toThrow(/n:/);
     expect(() => scorer.score(1, 0, out)).toThrow(/e:/);
+  });
+});
+
+describe('temmeLowerGamma', () => {
+  it('agrees with the series / continued fraction P(s, y) to 2e-9 for s ≥ 300 (DLMF 8.12, truncated after c₁)', () => {
+    for (const s of [300, 2069.5, 10000, 250000])
+      for (const z of [-8, -3, -1.645, -0.2, -1e-3, 0, 1e-6, 4e-3, 0.5, 1.645, 3, 9]) {
+        const y = s + z * Math.sqrt(s);
+        expect(Math.abs(temmeLowerGamma(s, y) - gammaP(s, y)), `s=${s} y=${y}`).toBeLessThan(2e-9);
+      }
+  });
+
+  it('is ½ + O(1/√s) at y = s: P(1000, 1000) = 0.5 + 1/(3√(2π·1000)) up to O(s^-3/2) (DLMF 8.12.12, c₀(0) = −1/3)', () => {
+    expect(
+      Math.abs(temmeLowerGamma(1000, 1000) - (0.5 + 1 / (3 * Math.sqrt(2 * Math.PI * 1000)))),
+    ).toBeLessThan(1e-6);
   });
 });
