@@ -35,6 +35,8 @@ export const DEFAULT_STARTS: GammaMixturePrior[] = [
 interface Prepared {
   n: Float64Array;
   e: Float64Array;
+  /** log E of each point, fixed during the fit. */
+  logE: Float64Array;
   weight: Float64Array;
   /** Index of each point's count in `distinct`. */
   level: Int32Array;
@@ -95,6 +97,7 @@ function prepare(n: ArrayLike<number>, e: ArrayLike<number>): Prepared {
   const out: Prepared = {
     n: new Float64Array(size),
     e: new Float64Array(size),
+    logE: new Float64Array(size),
     weight: new Float64Array(size),
     level: new Int32Array(size),
     distinct: Float64Array.from(distinctCounts),
@@ -106,6 +109,7 @@ function prepare(n: ArrayLike<number>, e: ArrayLike<number>): Prepared {
     for (let i = 0; i < b.e.length; i++, at++) {
       out.n[at] = b.count;
       out.e[at] = b.e[i]!;
+      out.logE[at] = Math.log(b.e[i]!);
       out.weight[at] = b.weight[i]!;
       out.level[at] = j;
     }
@@ -225,7 +229,7 @@ function logLikelihood(
     const ni = n[i]!;
     const ei = e[i]!;
     const lv = level[i]!;
-    const logE = Math.log(ei);
+    const logE = data.logE[i]!;
     const logBE1 = Math.log(b1 + ei);
     const logBE2 = Math.log(b2 + ei);
     // log NB pmf and log P(N = 0) of each component; each component is truncated at zero on its own.
@@ -302,9 +306,10 @@ function bfgs(data: Prepared, theta0: number[]): PriorFit {
     let nextValue: { value: number; gradient: number[] } | null = null;
     for (let k = 0; k < 60; k++) {
       next = clampTheta(theta.map((t, j) => t + step * dir[j]!));
-      const v = logLikelihood(data, next, false).value;
-      if (Number.isFinite(v) && -v <= -cur.value + 1e-4 * step * slope) {
-        nextValue = logLikelihood(data, next, true);
+      // The first trial step is usually accepted: value and gradient in one pass over the data.
+      const trial = logLikelihood(data, next, k === 0);
+      if (Number.isFinite(trial.value) && -trial.value <= -cur.value + 1e-4 * step * slope) {
+        nextValue = k === 0 ? trial : logLikelihood(data, next, true);
         break;
       }
       step /= 2;
