@@ -11,8 +11,9 @@ const TINY = 1e-300;
 
 /**
  * Regularized lower incomplete gamma P(s, y) = γ(s, y)/Γ(s), given lgs = log Γ(s): the power series for
- * y < s + 1 and Legendre's continued fraction for the upper tail otherwise (Numerical Recipes, 3rd ed., §6.2).
- * The density of Gamma(s, 1) at y is the returned `density`.
+ * y < s + 1 and Legendre's continued fraction for the upper tail otherwise (Numerical Recipes, 3rd ed., §6.2),
+ * Temme's expansion (temmeLowerGamma) for shapes from TEMME_SHAPE on. The density of Gamma(s, 1) at y is
+ * written to `out.density`.
  */
 export function gammaCdfAndDensity(s: number, y: number, lgs: number, out: CdfPoint): void {
   if (y <= 0) {
@@ -129,8 +130,7 @@ const second: CdfPoint = { cdf: 0, density: 0 };
 /**
  * `prob` quantile of w·Gamma(s1, r1) + (1 − w)·Gamma(s2, r2) (rates r), given lg1 = log Γ(s1), lg2 = log Γ(s2),
  * and z = Φ⁻¹(prob). Halley's method on F(x) − prob, kept inside the bracket its own evaluations establish
- * (bisection whenever a step would leave it), started from the Wilson–Hilferty quantile of the heavier
- * component; stops when a step is below 1e-8 relative, where the error left is far smaller.
+ * (false position with the Illinois rule whenever a step would leave it), started from startingPoint; stops when a step is below 1e-8 relative, where the error left is far smaller.
  */
 export function gammaMixtureQuantile(
   prob: number,
@@ -147,9 +147,12 @@ export function gammaMixtureQuantile(
   if (!(w >= 0 && w <= 1)) throw new RangeError(`w: must lie in [0, 1], got ${w}`);
   const use1 = w > NEGLIGIBLE_WEIGHT;
   const use2 = 1 - w > NEGLIGIBLE_WEIGHT;
-  let x = w >= 0.5 ? wilsonHilferty(z, s1, r1) : wilsonHilferty(z, s2, r2);
+  let x = startingPoint(prob, z, w, s1, r1, s2, r2);
   let lo = 0;
   let hi = Number.POSITIVE_INFINITY;
+  let fLo = -prob;
+  let fHi = 1 - prob;
+  let lastSide = 0;
   for (let i = 0; i < 200; i++) {
     let f = -prob;
     let dens = 0;
@@ -170,8 +173,18 @@ export function gammaMixtureQuantile(
       slope += g * ((s2 - 1) / x - r2);
     }
     if (f === 0) return x;
-    if (f < 0) lo = x;
-    else hi = x;
+    // Illinois rule: an end kept twice in a row has its value halved, so false position cannot stall.
+    if (f < 0) {
+      lo = x;
+      fLo = f;
+      if (lastSide === -1) fHi /= 2;
+      lastSide = -1;
+    } else {
+      hi = x;
+      fHi = f;
+      if (lastSide === 1) fLo /= 2;
+      lastSide = 1;
+    }
     let next = Number.NaN;
     if (dens > 0 && Number.isFinite(dens)) {
       const newton = f / dens;
@@ -179,11 +192,48 @@ export function gammaMixtureQuantile(
       // Halley's correction only when it is mild; otherwise a plain Newton step.
       next = x - (denom > 0.5 && denom < 2 ? newton / denom : newton);
     }
-    if (!(next > lo && next < hi)) next = Number.isFinite(hi) ? 0.5 * (lo + hi) : Math.max(2 * x, 1e-300);
+    if (!(next > lo && next < hi)) {
+      // A step leaving the bracket: false position inside it (doubling while no upper end is known).
+      if (!Number.isFinite(hi)) next = Math.max(2 * x, 1e-300);
+      else {
+        next = lo - (fLo * (hi - lo)) / (fHi - fLo);
+        if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
+      }
+    }
     if (Math.abs(next - x) <= 1e-8 * next) return next;
     x = next;
   }
   return x;
+}
+
+/**
+ * Starting point of the quantile search. With one dominant component (or two that overlap), the Wilson–Hilferty
+ * quantile of the heavier one. With two well-separated components (means more than twice the sum of the standard
+ * deviations apart, as a narrow prior component next to a wide one gives), the mixture distribution function is
+ * about w_low·F_low below the gap and w_low + w_high·F_high above it, so the start is the quantile of the
+ * component holding probability `prob`, at the probability left for it.
+ */
+function startingPoint(
+  prob: number,
+  z: number,
+  w: number,
+  s1: number,
+  r1: number,
+  s2: number,
+  r2: number,
+): number {
+  if (w < 1e-3 || w > 1 - 1e-3) return w >= 0.5 ? wilsonHilferty(z, s1, r1) : wilsonHilferty(z, s2, r2);
+  const m1 = s1 / r1;
+  const m2 = s2 / r2;
+  if (Math.abs(m1 - m2) < 2 * (Math.sqrt(s1) / r1 + Math.sqrt(s2) / r2))
+    return w >= 0.5 ? wilsonHilferty(z, s1, r1) : wilsonHilferty(z, s2, r2);
+  const wLow = m1 < m2 ? w : 1 - w;
+  if (prob < wLow) {
+    const zLow = normalQuantile(prob / wLow);
+    return m1 < m2 ? wilsonHilferty(zLow, s1, r1) : wilsonHilferty(zLow, s2, r2);
+  }
+  const zHigh = normalQuantile(Math.min(1 - 1e-12, (prob - wLow) / (1 - wLow)));
+  return m1 < m2 ? wilsonHilferty(zHigh, s2, r2) : wilsonHilferty(zHigh, s1, r1);
 }
 
 /** `prob` quantile of Gamma(shape, rate) given log Γ(shape) (one-component case of gammaMixtureQuantile). */

@@ -66,6 +66,27 @@ describe('gammaMixtureQuantile agrees with bisection on the posterior mixture', 
       expect(worst).toBeLessThan(1e-6);
     });
 
+  it('handles a narrow component far from a wide one with comparable weights (n = 6, E = 1.62, narrow prior)', () => {
+    const prior = PRIORS[2]![1];
+    const out = { qn: 0, ebgm: 0, eb05: 0, eb95: 0 };
+    new PosteriorScorer(prior).score(6, 1.6214, out);
+    // Both components carry weight: the 95% quantile lies in the wide one, well above the narrow one near 0.94.
+    expect(out.qn).toBeGreaterThan(0.2);
+    expect(out.qn).toBeLessThan(0.8);
+    const { alpha1: a1, beta1: b1, alpha2: a2, beta2: b2 } = prior;
+    for (const [prob, got] of [
+      [0.05, out.eb05],
+      [0.95, out.eb95],
+    ] as const)
+      expectClose(
+        got,
+        bisectionQuantile(prob, out.qn, a1 + 6, b1 + 1.6214, a2 + 6, b2 + 1.6214),
+        `q${prob}`,
+        1e-9,
+      );
+    expect(out.eb95).toBeGreaterThan(3);
+  });
+
   it('finds the quantile of an evenly weighted mixture of well-separated gammas (F(x) = 0.05 by definition)', () => {
     // w = ½, Gamma(2, 1) and Gamma(50, 0.5): at the 5% quantile the mixture CDF must be exactly 0.05.
     const x = gammaMixtureQuantile(0.05, -1.6448536269514729, 0.5, 2, 1, logGamma(2), 50, 0.5, logGamma(50));
