@@ -159,8 +159,14 @@ describe('one autologous gene-therapy patient from filing approval to infusion',
       });
     const version = async () =>
       (await zhou<{ version: number }>('GET', `/api/therapies/${therapyId}`)).version;
-    await scan(zhou, 'collection', 'out');
-    await scan(zhou, 'courier_to_lab', 'in');
+    // The hospital's first two hand-offs are scanned on the screen (keyboard wedge: text + Enter per label).
+    for (const handoff of ['collection:out', 'courier_to_lab:in']) {
+      await page.getByTestId('custody-handoff').getByText(handoff).waitFor();
+      await page.getByTestId('custody-din').fill(SCANNED_DIN);
+      await page.getByTestId('custody-coi').fill(coi);
+      await page.getByTestId('custody-coi').press('Enter');
+      await page.getByTestId('therapy-custody').getByText(handoff).waitFor();
+    }
     await zhou('POST', `/api/therapies/${therapyId}/steps`, {
       step: 'shipment_to_lab',
       expectedVersion: await version(),

@@ -11,6 +11,10 @@ export type TherapySummary = z.infer<typeof Contract.TherapySummaryOut>;
 export type TherapyDetail = z.infer<typeof Contract.TherapyDetailOut>;
 export type StepBody = z.infer<typeof Contract.StepBody>;
 export type BedsideBody = z.infer<typeof Contract.BedsideBody>;
+export type CustodyBody = z.infer<typeof Contract.CustodyBody>;
+export type TemperatureBody = z.infer<typeof Contract.TemperatureBody>;
+export type ReleaseBody = z.infer<typeof Contract.ReleaseBody>;
+export type DeviationAssessBody = z.infer<typeof Contract.DeviationAssessBody>;
 
 const id = encodeURIComponent;
 
@@ -25,6 +29,14 @@ export const pathwayApi = {
   therapy: (therapyId: string) => api.get<TherapyDetail>(`/api/therapies/${id(therapyId)}`),
   recordStep: (therapyId: string, body: StepBody) =>
     api.post<TherapyDetail>(`/api/therapies/${id(therapyId)}/steps`, body),
+  custody: (therapyId: string, body: CustodyBody) =>
+    api.post<TherapyDetail>(`/api/therapies/${id(therapyId)}/custody`, body),
+  temperature: (therapyId: string, body: TemperatureBody) =>
+    api.post<TherapyDetail>(`/api/therapies/${id(therapyId)}/temperature-logs`, body),
+  release: (therapyId: string, body: ReleaseBody) =>
+    api.post<TherapyDetail>(`/api/therapies/${id(therapyId)}/release`, body),
+  assessDeviation: (deviationId: string, body: DeviationAssessBody) =>
+    api.post<TherapyDetail>(`/api/deviations/${id(deviationId)}/assessment`, body),
   bedside: (therapyId: string, body: BedsideBody) =>
     api.post<TherapyDetail>(`/api/therapies/${id(therapyId)}/bedside-verification`, body),
 };

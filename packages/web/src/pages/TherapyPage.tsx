@@ -24,6 +24,7 @@ import { applyFieldErrors, ErrorAlert } from '../components/errors';
 import { useLoad } from '../components/useLoad';
 import { formatDateTime, formatValue } from '../format';
 import { usePrincipal } from '../session/SessionContext';
+import { AssessDeviation, CustodyActions } from './CustodyActions';
 
 /** Records the next step the principal's end may take; a 409 on a stale version reloads and says so. */
 function NextStep({ therapy, onDone }: { therapy: TherapyDetail; onDone(): void }) {
@@ -250,6 +251,7 @@ export function TherapyPage() {
               <Bedside therapy={th} onDone={therapy.reload} />
             </Card>
           )}
+          <CustodyActions therapy={th} onDone={therapy.reload} />
           <Card title={t('pathway.custody')}>
             <Table
               rowKey="din"
@@ -324,6 +326,13 @@ export function TherapyPage() {
                   title: t('pathway.time'),
                   dataIndex: 'createdAt',
                   render: (v: string) => formatDateTime(v),
+                },
+                {
+                  title: t('common.actions'),
+                  key: 'assess',
+                  render: (_: unknown, d: TherapyDetail['deviations'][number]) => (
+                    <AssessDeviation deviation={d} onDone={therapy.reload} />
+                  ),
                 },
               ]}
             />
