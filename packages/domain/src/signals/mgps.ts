@@ -359,6 +359,8 @@ export interface PosteriorScores {
 }
 
 const Z05 = normalQuantile(0.05);
+/** Counts below this have their terms cached in an array, larger ones in a map. */
+const SMALL_COUNTS = 4096;
 const Z95 = normalQuantile(0.95);
 
 /**
@@ -374,7 +376,7 @@ export class PosteriorScorer {
   private readonly lgA1: number;
   private readonly lgA2: number;
   /** Per count n (small counts in arrays, the rest in a map): log Γ(α1 + n), log Γ(α2 + n), ψ(α1 + n), ψ(α2 + n). */
-  private readonly small = new Float64Array(4 * 4096).fill(Number.NaN);
+  private small = new Float64Array(4 * 16).fill(Number.NaN);
   private readonly large = new Map<number, Float64Array>();
   private readonly terms = new Float64Array(4);
 
@@ -393,8 +395,14 @@ export class PosteriorScorer {
 
   private termsOf(n: number): Float64Array {
     const { alpha1: a1, alpha2: a2 } = this.prior;
-    if (Number.isInteger(n) && n < 4096) {
+    if (Number.isInteger(n) && n < SMALL_COUNTS) {
       const at = 4 * n;
+      if (at >= this.small.length) {
+        // Grown on demand, so scoring a single pair stays cheap.
+        const grown = new Float64Array(Math.min(4 * SMALL_COUNTS, Math.max(2 * this.small.length, at + 4)));
+        grown.fill(Number.NaN).set(this.small);
+        this.small = grown;
+      }
       const t = this.small;
       if (Number.isNaN(t[at]!)) {
         t[at] = logGamma(a1 + n);
