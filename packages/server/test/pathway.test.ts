@@ -306,9 +306,27 @@ describe.each(ENGINES)('filings, enrolment and the treatment pathway on %s', (en
       });
       expect((await step('analyst.wu', 'mobilization')).json().code).toBe('step-wrong-party');
       expect(
-        (await step('dr.zhou', 'mobilization', { data: { gcsf: '10 µg/kg/day', plerixafor: true } }))
-          .statusCode,
+        (
+          await step('dr.zhou', 'mobilization', {
+            data: { gcsf: '10 µg/kg/day', plerixafor: true },
+            attachments: [
+              { name: 'gcsf-chart.pdf', contentBase64: Buffer.from('%PDF G-CSF log').toString('base64') },
+            ],
+          })
+        ).statusCode,
       ).toBe(201);
+    });
+
+    it("keeps a step's attachments with the entry, retrievable by their SHA-256 (audited)", async () => {
+      const detail = await therapy();
+      const mobilization = detail.entries.find((e: { step: string }) => e.step === 'mobilization');
+      const [attachment] = mobilization.attachments;
+      expect(attachment).toMatchObject({ name: 'gcsf-chart.pdf', bytes: 14 });
+      const url = `/api/therapies/${therapyId}/attachments/${attachment.sha256}`;
+      const file = await call('dr.zhou', 'GET', url);
+      expect(Buffer.from(file.json().contentBase64, 'base64').toString()).toBe('%PDF G-CSF log');
+      expect((await call('dr.he', 'GET', url)).statusCode).toBe(404);
+      expect((await call('inspector', 'GET', url)).statusCode).toBe(403);
     });
 
     it('assigns DINs at apheresis, verifying the check character', async () => {

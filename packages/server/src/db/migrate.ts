@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001_foundation';
 import * as m0002 from './migrations/0002_pathway';
+import * as m0003 from './migrations/0003_pathway_attachments';
 
 /**
  * Forward-only, versioned migrations. A new file is added at the end of this list; a migration that has run
@@ -9,6 +10,7 @@ import * as m0002 from './migrations/0002_pathway';
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_pathway': m0002,
+  '0003_pathway_attachments': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -344,8 +344,19 @@ export interface NotificationTable {
   read_at: Date | string | null;
 }
 
+export interface PathwayAttachmentTable extends TherapyLinked {
+  id: Generated<Uuid>;
+  event_id: Uuid;
+  name: string;
+  sha256: string;
+  bytes: number;
+  content_b64: string;
+  created_at: Timestamp;
+}
+
 /** The pathway tables, merged into the database schema below. */
 export interface PathwaySchema {
+  pathway_attachment: PathwayAttachmentTable;
   filing: FilingTable;
   filing_decision: FilingDecisionTable;
   consent_document: ConsentDocumentTable;

@@ -199,6 +199,25 @@ export const pathwayRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
     async (r, reply) =>
       reply.code(201).send(await platform.pathway.recordStep(contextOf(r), r.params.id, r.body)),
   );
+  app.get(
+    '/api/therapies/:id/attachments/:sha256',
+    {
+      schema: {
+        tags: ttags,
+        summary: 'A file attached to a pathway entry (audited read)',
+        params: z.object({ id: z.uuid(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+        response: {
+          200: z.object({
+            name: z.string(),
+            bytes: z.number().int(),
+            sha256: z.string(),
+            contentBase64: z.string(),
+          }),
+        },
+      },
+    },
+    async (r) => platform.pathway.attachment(contextOf(r), r.params.id, r.params.sha256),
+  );
   app.post(
     '/api/therapies/:id/corrections',
     {
