@@ -7,6 +7,7 @@ import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { OrganizationService } from './organizations/organization.service';
 import { organizationSignable } from './organizations/organization.signable';
+import { ClinicalHistoryService } from './pathway/clinical-history.service';
 import { EnrolmentService } from './pathway/enrolment.service';
 import { FilingService } from './pathway/filing.service';
 import { PathwayService } from './pathway/pathway.service';
@@ -28,6 +29,7 @@ export interface Platform {
   signatures: SignatureService;
   filings: FilingService;
   enrolment: EnrolmentService;
+  clinicalHistory: ClinicalHistoryService;
   pathway: PathwayService;
   sealer: Sealer;
   close(): Promise<void>;
@@ -63,6 +65,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     signatures,
     filings: new FilingService(db, auth),
     enrolment: new EnrolmentService(db, auth, identifiers),
+    clinicalHistory: new ClinicalHistoryService(db),
     pathway: new PathwayService(db, auth),
     sealer,
     async close() {

@@ -265,6 +265,49 @@ describe.each(ENGINES)('filings, enrolment and the treatment pathway on %s', (en
       expect(coordinator.statusCode).toBe(403);
     });
 
+    it('records the HBB genotype, weights and transfusions; eligibility falls back on the stored history', async () => {
+      const bad = await call('dr.zhou', 'POST', `/api/patients/${patientId}/genotype`, {
+        allele1: { alleleClass: 'β0', hgvs: 'CD41/42' },
+        allele2: { alleleClass: 'β0', hgvs: 'c.126_129delCTTT' },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().errors[0].field).toBe('allele1.hgvs');
+      const genotype = await call('dr.zhou', 'POST', `/api/patients/${patientId}/genotype`, {
+        allele1: { alleleClass: 'β0', hgvs: 'c.126_129delCTTT' },
+        allele2: { alleleClass: 'β0', hgvs: 'c.126_129delCTTT' },
+        alphaGenotype: 'αα/αα',
+      });
+      expect(genotype.statusCode).toBe(201);
+      expect(genotype.json().genotype.label).toBe('β0/β0');
+      await call('dr.zhou', 'POST', `/api/patients/${patientId}/weights`, {
+        weights: [
+          { measuredOn: '2025-06-01', weightKg: 38 },
+          { measuredOn: '2025-12-20', weightKg: 40 },
+        ],
+      });
+      const history = await call('dr.zhou', 'POST', `/api/patients/${patientId}/transfusions`, {
+        transfusions: monthly.map((m) => ({ transfusedOn: m.date, volumeMl: m.volumeMl, preHbGdl: 9.2 })),
+      });
+      expect(history.json().transfusions).toHaveLength(24);
+      const { transfusions: _t, weightKg: _w, ...withoutHistory } = FIT;
+      const res = await call('dr.zhou', 'POST', `/api/patients/${patientId}/eligibility`, {
+        filingId,
+        ...withoutHistory,
+      });
+      // 450 mL monthly at the latest weight 40 kg: 135 mL/kg/year and 12 events/year (≥ 100 or ≥ 8: dependent).
+      expect(res.json().result.criteria[1]).toMatchObject({ id: 'transfusion_dependence', verdict: 'met' });
+      expect(res.json().result.criteria[1].value).toBe('12 events/year; 135.0 mL/kg/year');
+      expect((await call('dr.he', 'GET', `/api/patients/${patientId}/history`)).statusCode).toBe(404);
+      expect(
+        (await call('guardian.li', 'GET', `/api/patients/${patientId}/history`)).json().genotype.label,
+      ).toBe('β0/β0');
+      expect((await call('inspector', 'GET', `/api/patients/${patientId}/history`)).statusCode).toBe(200);
+      expect((await call('analyst.wu', 'GET', `/api/patients/${patientId}/history`)).statusCode).toBe(403);
+      expect((await audit('clinical_history', patientId)).map((a) => a.action)).toEqual(
+        expect.arrayContaining(['create', 'read']),
+      );
+    });
+
     it('a suspension stops enrolment at once and notifies the hospital; reinstated, the patient is enrolled', async () => {
       const fit = await call('dr.zhou', 'POST', `/api/patients/${patientId}/eligibility`, {
         filingId,
@@ -607,6 +650,10 @@ describe.each(ENGINES)('filings, enrolment and the treatment pathway on %s', (en
         ...FIT,
       });
       expect(noMore.json().code).toBe('consent-withdrawn');
+      const noWeight = await call('dr.zhou', 'POST', `/api/patients/${patientId}/weights`, {
+        weights: [{ measuredOn: '2026-06-02', weightKg: 41 }],
+      });
+      expect(noWeight.json().code).toBe('consent-withdrawn');
       const after = await therapy();
       expect(after.entries).toEqual(before.entries);
       expect(after.nextSteps).toEqual([]);

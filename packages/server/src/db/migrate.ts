@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as m0001 from './migrations/0001_foundation';
 import * as m0002 from './migrations/0002_pathway';
 import * as m0003 from './migrations/0003_pathway_attachments';
+import * as m0004 from './migrations/0004_patient_history';
 
 /**
  * Forward-only, versioned migrations. A new file is added at the end of this list; a migration that has run
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_pathway': m0002,
   '0003_pathway_attachments': m0003,
+  '0004_patient_history': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -4,6 +4,7 @@ import type { Platform } from '../../platform';
 import { contextOf } from '../authenticate';
 import {
   BedsideBody,
+  ClinicalHistoryOut,
   ConsentCreate,
   ConsentDocumentCreate,
   ConsentDocumentOut,
@@ -20,6 +21,7 @@ import {
   FilingDecisionBody,
   FilingDetailOut,
   FilingOut,
+  GenotypeBody,
   NotificationOut,
   ReleaseBody,
   StepBody,
@@ -27,6 +29,8 @@ import {
   TherapyDetailOut,
   TherapyQuery,
   TherapySummaryOut,
+  TransfusionsBody,
+  WeightsBody,
 } from '../pathway.schemas';
 import { IdParams } from '../schemas';
 
@@ -158,6 +162,67 @@ export const pathwayRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
     },
     async (r, reply) =>
       reply.code(201).send(await platform.enrolment.enrol(contextOf(r), r.params.id, r.body, r.ip)),
+  );
+
+  app.get(
+    '/api/patients/:id/history',
+    {
+      schema: {
+        tags: ptags,
+        summary: 'Genotype, weights and transfusions (audited read)',
+        params: IdParams,
+        response: { 200: ClinicalHistoryOut },
+      },
+    },
+    async (r) => platform.clinicalHistory.get(contextOf(r), r.params.id),
+  );
+  app.post(
+    '/api/patients/:id/genotype',
+    {
+      schema: {
+        tags: ptags,
+        summary: 'Record the HBB genotype with its variants',
+        params: IdParams,
+        body: GenotypeBody,
+        response: { 201: ClinicalHistoryOut },
+      },
+    },
+    async (r, reply) =>
+      reply.code(201).send(await platform.clinicalHistory.recordGenotype(contextOf(r), r.params.id, r.body)),
+  );
+  app.post(
+    '/api/patients/:id/weights',
+    {
+      schema: {
+        tags: ptags,
+        summary: 'Record body weights',
+        params: IdParams,
+        body: WeightsBody,
+        response: { 201: ClinicalHistoryOut },
+      },
+    },
+    async (r, reply) =>
+      reply
+        .code(201)
+        .send(await platform.clinicalHistory.recordWeights(contextOf(r), r.params.id, r.body.weights)),
+  );
+  app.post(
+    '/api/patients/:id/transfusions',
+    {
+      schema: {
+        tags: ptags,
+        summary: 'Record red-cell transfusions',
+        params: IdParams,
+        body: TransfusionsBody,
+        response: { 201: ClinicalHistoryOut },
+      },
+    },
+    async (r, reply) =>
+      reply
+        .code(201)
+        .send(
+          await platform.clinicalHistory.recordTransfusions(contextOf(r), r.params.id, r.body.transfusions),
+        ),
   );
 
   const ttags = ['pathway'];
