@@ -87,6 +87,8 @@ export function temmeLowerGamma(s: number, y: number): number {
       power *= t;
     }
   } else half = t - Math.log1p(t);
+  // Beyond e^{−40} both erfc(|η|√(s/2)) ≤ e^{−sη²/2} and the remainder vanish: P is 0 or 1 to double precision.
+  if (s * half > 40) return t < 0 ? 0 : 1;
   const eta = (t < 0 ? -1 : 1) * Math.sqrt(2 * Math.max(0, half));
   let c0: number;
   let c1: number;
