@@ -14,6 +14,7 @@ import { CellBankService } from './laboratory/cell-bank';
 import { SpecificationService, specificationSignable } from './laboratory/specifications';
 import { OrganizationService } from './organizations/organization.service';
 import { organizationSignable } from './organizations/organization.signable';
+import { ClinicalHistoryService } from './pathway/clinical-history.service';
 import { EnrolmentService } from './pathway/enrolment.service';
 import { FilingService } from './pathway/filing.service';
 import { PathwayService } from './pathway/pathway.service';
@@ -35,6 +36,7 @@ export interface Platform {
   signatures: SignatureService;
   filings: FilingService;
   enrolment: EnrolmentService;
+  clinicalHistory: ClinicalHistoryService;
   pathway: PathwayService;
   sealer: Sealer;
   specifications: SpecificationService;
@@ -79,6 +81,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     signatures,
     filings: new FilingService(db, auth),
     enrolment: new EnrolmentService(db, auth, identifiers),
+    clinicalHistory: new ClinicalHistoryService(db),
     pathway: new PathwayService(db, auth),
     sealer,
     specifications: new SpecificationService(db, auth, signatures),

@@ -265,6 +265,49 @@ describe.each(ENGINES)('filings, enrolment and the treatment pathway on %s', (en
       expect(coordinator.statusCode).toBe(403);
     });
 
+    it('records the HBB genotype, weights and transfusions; eligibility falls back on the stored history', async () => {
+      const bad = await call('dr.zhou', 'POST', `/api/patients/${patientId}/genotype`, {
+        allele1: { alleleClass: 'β0', hgvs: 'CD41/42' },
+        allele2: { alleleClass: 'β0', hgvs: 'c.126_129delCTTT' },
+      });
+      expect(bad.statusCode).toBe(400);
+      expect(bad.json().errors[0].field).toBe('allele1.hgvs');
+      const genotype = await call('dr.zhou', 'POST', `/api/patients/${patientId}/genotype`, {
+        allele1: { alleleClass: 'β0', hgvs: 'c.126_129delCTTT' },
+        allele2: { alleleClass: 'β0', hgvs: 'c.126_129delCTTT' },
+        alphaGenotype: 'αα/αα',
+      });
+      expect(genotype.statusCode).toBe(201);
+      expect(genotype.json().genotype.label).toBe('β0/β0');
+      await call('dr.zhou', 'POST', `/api/patients/${patientId}/weights`, {
+        weights: [
+          { measuredOn: '2025-06-01', weightKg: 38 },
+          { measuredOn: '2025-12-20', weightKg: 40 },
+        ],
+      });
+      const history = await call('dr.zhou', 'POST', `/api/patients/${patientId}/transfusions`, {
+        transfusions: monthly.map((m) => ({ transfusedOn: m.date, volumeMl: m.volumeMl, preHbGdl: 9.2 })),
+      });
+      expect(history.json().transfusions).toHaveLength(24);
+      const { transfusions: _t, weightKg: _w, ...withoutHistory } = FIT;
+      const res = await call('dr.zhou', 'POST', `/api/patients/${patientId}/eligibility`, {
+        filingId,
+        ...withoutHistory,
+      });
+      // 450 mL monthly at the latest weight 40 kg: 135 mL/kg/year and 12 events/year (≥ 100 or ≥ 8: dependent).
+      expect(res.json().result.criteria[1]).toMatchObject({ id: 'transfusion_dependence', verdict: 'met' });
+      expect(res.json().result.criteria[1].value).toBe('12 events/year; 135.0 mL/kg/year');
+      expect((await call('dr.he', 'GET', `/api/patients/${patientId}/history`)).statusCode).toBe(404);
+      expect(
+        (await call('guardian.li', 'GET', `/api/patients/${patientId}/history`)).json().genotype.label,
+      ).toBe('β0/β0');
+      expect((await call('inspector', 'GET', `/api/patients/${patientId}/history`)).statusCode).toBe(200);
+      expect((await call('analyst.wu', 'GET', `/api/patients/${patientId}/history`)).statusCode).toBe(403);
+      expect((await audit('clinical_history', patientId)).map((a) => a.action)).toEqual(
+        expect.arrayContaining(['create', 'read']),
+      );
+    });
+
     it('a suspension stops enrolment at once and notifies the hospital; reinstated, the patient is enrolled', async () => {
       const fit = await call('dr.zhou', 'POST', `/api/patients/${patientId}/eligibility`, {
         filingId,
@@ -306,9 +349,27 @@ describe.each(ENGINES)('filings, enrolment and the treatment pathway on %s', (en
       });
       expect((await step('analyst.wu', 'mobilization')).json().code).toBe('step-wrong-party');
       expect(
-        (await step('dr.zhou', 'mobilization', { data: { gcsf: '10 µg/kg/day', plerixafor: true } }))
-          .statusCode,
+        (
+          await step('dr.zhou', 'mobilization', {
+            data: { gcsf: '10 µg/kg/day', plerixafor: true },
+            attachments: [
+              { name: 'gcsf-chart.pdf', contentBase64: Buffer.from('%PDF G-CSF log').toString('base64') },
+            ],
+          })
+        ).statusCode,
       ).toBe(201);
+    });
+
+    it("keeps a step's attachments with the entry, retrievable by their SHA-256 (audited)", async () => {
+      const detail = await therapy();
+      const mobilization = detail.entries.find((e: { step: string }) => e.step === 'mobilization');
+      const [attachment] = mobilization.attachments;
+      expect(attachment).toMatchObject({ name: 'gcsf-chart.pdf', bytes: 14 });
+      const url = `/api/therapies/${therapyId}/attachments/${attachment.sha256}`;
+      const file = await call('dr.zhou', 'GET', url);
+      expect(Buffer.from(file.json().contentBase64, 'base64').toString()).toBe('%PDF G-CSF log');
+      expect((await call('dr.he', 'GET', url)).statusCode).toBe(404);
+      expect((await call('inspector', 'GET', url)).statusCode).toBe(403);
     });
 
     it('assigns DINs at apheresis, verifying the check character', async () => {
@@ -589,12 +650,93 @@ describe.each(ENGINES)('filings, enrolment and the treatment pathway on %s', (en
         ...FIT,
       });
       expect(noMore.json().code).toBe('consent-withdrawn');
+      const noWeight = await call('dr.zhou', 'POST', `/api/patients/${patientId}/weights`, {
+        weights: [{ measuredOn: '2026-06-02', weightKg: 41 }],
+      });
+      expect(noWeight.json().code).toBe('consent-withdrawn');
       const after = await therapy();
       expect(after.entries).toEqual(before.entries);
       expect(after.nextSteps).toEqual([]);
       expect(
         (await call('analyst.wu', 'GET', '/api/notifications')).json().map((n: { kind: string }) => n.kind),
       ).toContain('consent.withdrawn');
+    });
+  });
+
+  describe('closing, other laboratories and the audit of refusals', () => {
+    it('a closed filing accepts no further decision; a laboratory not named sees neither filing nor therapy', async () => {
+      const body = {
+        laboratoryId: org['GBA-SCB'],
+        technology: 'msc',
+        indication: 'Knee osteoarthritis',
+        productName: 'MSC lot product',
+        productCode: 'S5678A00',
+        specificationVersion: 'SPEC v1',
+        protocolVersion: 'PROT v1',
+        ethicsApprovalRef: 'EC-TEST-2',
+        targetEnrolment: 5,
+        password: DEMO_PASSWORD,
+      };
+      const created = (await call('dr.zhou', 'POST', '/api/filings', body)).json();
+      const close = await call('inspector', 'POST', `/api/filings/${created.id}/decisions`, {
+        decision: 'close',
+        comment: 'withdrawn by the hospital',
+        version: created.version,
+        password: DEMO_PASSWORD,
+      });
+      expect(close.json()).toMatchObject({ status: 'closed', active: false });
+      const after = await call('inspector', 'POST', `/api/filings/${created.id}/decisions`, {
+        decision: 'approve',
+        version: close.json().version,
+        password: DEMO_PASSWORD,
+      });
+      expect(after.json()).toMatchObject({ code: 'filing-transition' });
+
+      const lab = await call('admin', 'POST', '/api/organizations', {
+        code: 'OTHER-LAB',
+        kind: 'laboratory',
+        nameZh: '另一实验室',
+        nameEn: 'Another laboratory',
+      });
+      expect(lab.statusCode).toBe(201);
+      const user = await call('admin', 'POST', '/api/users', {
+        organizationId: lab.json().id,
+        username: 'analyst.other',
+        displayName: 'Other analyst',
+        role: 'lab_analyst',
+        password: 'Another-lab-2026!x',
+      });
+      expect(user.statusCode).toBe(201);
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/auth/token',
+        payload: { username: 'analyst.other', password: 'Another-lab-2026!x' },
+      });
+      const headers = { authorization: `Bearer ${res.json().token}` };
+      const get = (url: string) => t.app.inject({ method: 'GET', url, headers });
+      expect((await get(`/api/filings/${filingId}`)).statusCode).toBe(404);
+      expect((await get('/api/filings')).json()).toEqual([]);
+      expect((await get(`/api/therapies/${therapyId}`)).statusCode).toBe(404);
+      expect((await get('/api/therapies')).json()).toEqual([]);
+    });
+
+    it('a refused step changes nothing and leaves no entry; a refused hand-off leaves its deviation in the audit trail', async () => {
+      const actions = (await audit('therapy', therapyId)).filter((a) => a.action === 'record-step').length;
+      const detail = await therapy();
+      const refused = await step('dr.zhou', 'engraftment');
+      expect(refused.statusCode).toBe(409);
+      expect((await therapy()).version).toBe(detail.version);
+      expect((await audit('therapy', therapyId)).filter((a) => a.action === 'record-step').length).toBe(
+        actions,
+      );
+      const deviations = (await therapy()).deviations as { id: string; kind: string }[];
+      expect(deviations.length).toBeGreaterThanOrEqual(3);
+      for (const d of deviations) {
+        expect(
+          (await audit('deviation', d.id)).map((a) => a.action),
+          d.kind,
+        ).toContain('create');
+      }
     });
   });
 

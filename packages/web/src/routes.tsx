@@ -29,6 +29,9 @@ const MyHealthPage = page(() => import('./pages/MyHealthPage'), 'MyHealthPage');
 const SymptomInboxPage = page(() => import('./pages/SymptomInboxPage'), 'SymptomInboxPage');
 const AlertsPage = page(() => import('./pages/AlertsPage'), 'AlertsPage');
 const SafetyPage = page(() => import('./pages/SafetyPage'), 'SafetyPage');
+const FilingsPage = page(() => import('./pages/FilingsPage'), 'FilingsPage');
+const TherapiesPage = page(() => import('./pages/TherapiesPage'), 'TherapiesPage');
+const TherapyPage = page(() => import('./pages/TherapyPage'), 'TherapyPage');
 
 export function Loading() {
   return (
@@ -87,6 +90,9 @@ export function AppRoutes() {
         <Route path="symptoms" element={<Guard nav="symptoms">{<SymptomInboxPage />}</Guard>} />
         <Route path="alerts" element={<Guard nav="alerts">{<AlertsPage />}</Guard>} />
         <Route path="safety" element={<Guard nav="safety">{<SafetyPage />}</Guard>} />
+        <Route path="filings" element={<Guard nav="filings">{<FilingsPage />}</Guard>} />
+        <Route path="therapies" element={<Guard nav="therapies">{<TherapiesPage />}</Guard>} />
+        <Route path="therapies/:id" element={<Guard nav="therapies">{<TherapyPage />}</Guard>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -6,18 +6,26 @@ import { homePathFor, mayOpen, menuFor } from '../src/layout/menu';
 const labels = (role: (typeof ROLES)[number]) => menuFor(endOf(role)).map((e) => e.testId);
 
 describe('side menu per end', () => {
-  it('a hospital physician sees Patients, symptom reports and alerts, no audit or administration', () => {
-    expect(labels('hospital_physician')).toEqual(['nav-patients', 'nav-symptoms', 'nav-alerts']);
+  it('a hospital physician sees Patients, pathways, filings, symptom reports and alerts, no audit or administration', () => {
+    expect(labels('hospital_physician')).toEqual([
+      'nav-patients',
+      'nav-therapies',
+      'nav-filings',
+      'nav-symptoms',
+      'nav-alerts',
+    ]);
     expect(mayOpen('hospital', 'audit')).toBe(false);
     expect(mayOpen('hospital', 'organizations')).toBe(false);
   });
 
-  it('the regulator sees the overview, de-identified patients, the audit trail and safety monitoring', () => {
+  it('the regulator sees the overview, de-identified patients, filings, pathways, safety and the audit trail', () => {
     expect(labels('regulator_inspector')).toEqual([
       'nav-overview',
       'nav-patients',
-      'nav-audit',
+      'nav-filings',
+      'nav-therapies',
       'nav-safety',
+      'nav-audit',
     ]);
     expect(menuFor('regulator')[1]!.labelKey).toBe('nav.patientsDeid');
   });
@@ -29,9 +37,15 @@ describe('side menu per end', () => {
 
   it('laboratory staff see their laboratory, batches and cell bank; patients their record; sponsors and foundations the directory', () => {
     for (const role of ['lab_analyst', 'qc_manager', 'qualified_person'] as const)
-      expect(labels(role)).toEqual(['nav-laboratory', 'nav-batches', 'nav-cell-bank']);
+      expect(labels(role)).toEqual([
+        'nav-laboratory',
+        'nav-therapies',
+        'nav-filings',
+        'nav-batches',
+        'nav-cell-bank',
+      ]);
     expect(labels('patient')).toEqual(['nav-my-record', 'nav-my-health']);
-    expect(labels('sponsor_user')).toEqual(['nav-organizations']);
+    expect(labels('sponsor_user')).toEqual(['nav-organizations', 'nav-filings']);
     expect(labels('foundation_user')).toEqual(['nav-organizations']);
     expect(menuFor('sponsor')[0]!.labelKey).toBe('nav.directory');
   });

@@ -417,7 +417,8 @@ export class JsonBytes {
       exponent++;
     }
     let significant = 12;
-    while (m % 10 === 0 && significant > 1) {
+    // Trailing zeros dropped (m < 1e12: its low six digits decide most cases in small-integer arithmetic).
+    while (significant > 1 && m - Math.floor(m / 10) * 10 === 0) {
       m /= 10;
       significant--;
     }
@@ -450,18 +451,25 @@ export class JsonBytes {
   private digits(m: number, fraction: number): void {
     const buf = this.buffer;
     let count = 0;
-    let rest = m;
     const start = this.at;
-    do {
-      const q = Math.floor(rest / 10);
-      buf[start + count++] = 0x30 + (rest - q * 10);
-      rest = q;
-    } while (rest > 0);
-    // Digits were written backwards; reverse them and insert the point.
-    if (fraction > 0) {
-      if (count <= fraction) {
-        for (let k = count; k <= fraction; k++) buf[start + count++] = 0x30;
+    // Small-integer arithmetic: the low nine digits, then the rest (m < 2^53, so both parts fit 32 bits).
+    let high = m < 1e9 ? 0 : Math.floor(m / 1e9);
+    let low = m - high * 1e9;
+    if (high > 0)
+      for (let k = 0; k < 9; k++) {
+        const q = (low / 10) | 0;
+        buf[start + count++] = 0x30 + low - q * 10;
+        low = q;
       }
+    else high = low;
+    do {
+      const q = (high / 10) | 0;
+      buf[start + count++] = 0x30 + high - q * 10;
+      high = q;
+    } while (high > 0);
+    // Digits were written backwards; insert the point, then reverse them.
+    if (fraction > 0) {
+      for (let k = count; k <= fraction; k++) buf[start + count++] = 0x30;
       for (let k = count; k > fraction; k--) buf[start + k] = buf[start + k - 1]!;
       buf[start + fraction] = 0x2e;
       count++;

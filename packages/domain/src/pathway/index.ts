@@ -2,6 +2,7 @@
 export * from './custody';
 export * from './eligibility';
 export * from './filing-status';
+export * from './genotype';
 export * from './machine';
 export * from './tables';
 export * from './temperature';

@@ -45,7 +45,7 @@ export function tableFromCounts(
 ): PairTable {
   const productTotal = new Float64Array(productCount);
   const eventTotal = new Float64Array(eventCount);
-  const pairIndex = new Map<number, number>();
+  const pairIndex = pairIndexFor(productCount, eventCount);
   const pp: number[] = [];
   const pe: number[] = [];
   const pa: number[] = [];
@@ -94,7 +94,7 @@ export function tableFromReports(
   const eventStamp = new Int32Array(eventCount).fill(-1);
   const productTotal = new Float64Array(productCount);
   const eventTotal = new Float64Array(eventCount);
-  const pairIndex = new Map<number, number>();
+  const pairIndex = pairIndexFor(productCount, eventCount);
   const pairStamp: number[] = [];
   const pp: number[] = [];
   const pe: number[] = [];
@@ -130,6 +130,34 @@ export function tableFromReports(
     }
   }
   return finish(pp, pe, pa, productTotal, eventTotal, total);
+}
+
+/** Index of each observed pair by key product·eventCount + event; undefined for a pair not seen yet. */
+interface PairIndex {
+  get(key: number): number | undefined;
+  set(key: number, index: number): void;
+}
+
+/** Product × event grids up to this many cells are indexed by a dense array (4 bytes a cell), larger ones by a map. */
+const DENSE_PAIR_CELLS = 1 << 25;
+
+/**
+ * A dense Int32Array over all product × event cells when the grid is small enough (a million observed pairs out
+ * of a few million cells in practice: no hashing, no per-pair entries), otherwise a Map.
+ */
+function pairIndexFor(productCount: number, eventCount: number): PairIndex {
+  const cells = productCount * eventCount;
+  if (cells > DENSE_PAIR_CELLS) return new Map<number, number>();
+  const slots = new Int32Array(cells).fill(-1);
+  return {
+    get: (key) => {
+      const at = slots[key]!;
+      return at < 0 ? undefined : at;
+    },
+    set: (key, index) => {
+      slots[key] = index;
+    },
+  };
 }
 
 function finish(

@@ -35,6 +35,8 @@ export const DEFAULT_STARTS: GammaMixturePrior[] = [
 interface Prepared {
   n: Float64Array;
   e: Float64Array;
+  /** log E of each point, fixed during the fit. */
+  logE: Float64Array;
   weight: Float64Array;
   /** Index of each point's count in `distinct`. */
   level: Int32Array;
@@ -46,10 +48,11 @@ interface Prepared {
 function prepare(n: ArrayLike<number>, e: ArrayLike<number>): Prepared {
   const m = n.length;
   if (e.length !== m) throw new RangeError(`expected: ${e.length} values for ${m} counts`);
-  const byCount = new Map<number, Map<number, number>>();
-  const pn: number[] = [];
-  const pe: number[] = [];
-  const pw: number[] = [];
+  // Bucket the pairs by count (counting sort over the few distinct counts), then sort each bucket's E values so
+  // equal points are adjacent: no per-pair map entries, which dominate the cost at a million pairs.
+  const levelOf = new Map<number, number>();
+  const distinctCounts: number[] = [];
+  const levelOfPair = new Int32Array(m);
   for (let i = 0; i < m; i++) {
     const v = n[i]!;
     const ev = e[i]!;
@@ -57,34 +60,68 @@ function prepare(n: ArrayLike<number>, e: ArrayLike<number>): Prepared {
       throw new RangeError(`count must be a whole number ≥ 1 (pair ${i + 1}: ${v})`);
     if (!(ev > 0) || !Number.isFinite(ev))
       throw new RangeError(`expected count must be > 0 (pair ${i + 1}: ${ev})`);
-    let inner = byCount.get(v);
-    if (!inner) {
-      inner = new Map();
-      byCount.set(v, inner);
+    let level = levelOf.get(v);
+    if (level === undefined) {
+      level = distinctCounts.length;
+      levelOf.set(v, level);
+      distinctCounts.push(v);
     }
-    const at = inner.get(ev);
-    if (at === undefined) {
-      inner.set(ev, pn.length);
-      pn.push(v);
-      pe.push(ev);
-      pw.push(1);
-    } else pw[at]!++;
+    levelOfPair[i] = level;
   }
-  squash(pn, pe, pw);
-  const distinct = Float64Array.from(new Set(pn));
-  const levelOf = new Map<number, number>();
-  distinct.forEach((v, j) => {
-    levelOf.set(v, j);
-  });
-  return {
-    n: Float64Array.from(pn),
-    e: Float64Array.from(pe),
-    weight: Float64Array.from(pw),
-    level: Int32Array.from(pn, (v) => levelOf.get(v)!),
-    distinct,
-    logFactorial: distinct.map((v) => logGamma(v + 1)),
+  const k = distinctCounts.length;
+  const start = new Int32Array(k + 1);
+  for (let i = 0; i < m; i++) start[levelOfPair[i]! + 1]!++;
+  for (let j = 0; j < k; j++) start[j + 1]! += start[j]!;
+  const sortedE = new Float64Array(m);
+  const fill = start.slice(0, k);
+  for (let i = 0; i < m; i++) sortedE[fill[levelOfPair[i]!]!++] = e[i]!;
+  const buckets: CountBucket[] = [];
+  let points = 0;
+  for (let j = 0; j < k; j++) {
+    const values = sortedE.subarray(start[j]!, start[j + 1]!).sort();
+    // Identical (N, E) become one weighted point.
+    const pe: number[] = [];
+    const pw: number[] = [];
+    for (let i = 0; i < values.length; i++) {
+      if (i > 0 && values[i] === values[i - 1]) pw[pw.length - 1]!++;
+      else {
+        pe.push(values[i]!);
+        pw.push(1);
+      }
+    }
+    points += pe.length;
+    buckets.push({ count: distinctCounts[j]!, e: pe, weight: pw });
+  }
+  if (points > SQUASH_ABOVE) squash(buckets, points);
+  const size = buckets.reduce((acc, b) => acc + b.e.length, 0);
+  const out: Prepared = {
+    n: new Float64Array(size),
+    e: new Float64Array(size),
+    logE: new Float64Array(size),
+    weight: new Float64Array(size),
+    level: new Int32Array(size),
+    distinct: Float64Array.from(distinctCounts),
+    logFactorial: Float64Array.from(distinctCounts, (v) => logGamma(v + 1)),
     pairs: m,
   };
+  let at = 0;
+  buckets.forEach((b, j) => {
+    for (let i = 0; i < b.e.length; i++, at++) {
+      out.n[at] = b.count;
+      out.e[at] = b.e[i]!;
+      out.logE[at] = Math.log(b.e[i]!);
+      out.weight[at] = b.weight[i]!;
+      out.level[at] = j;
+    }
+  });
+  return out;
+}
+
+/** The distinct expected counts (ascending) of one count N with their numbers of pairs. */
+interface CountBucket {
+  count: number;
+  e: number[];
+  weight: number[];
 }
 
 /** Above this many distinct (N, E) points the fit runs on squashed data. */
@@ -93,49 +130,27 @@ const SQUASH_ABOVE = 50_000;
 /**
  * Data squashing (DuMouchel & Pregibon 2001; openEBGM squashData): within one count N, points with neighbouring
  * E are merged into a bin with their mean E and summed weight. Applied only to large tables, so that about
- * SQUASH_ABOVE points remain; counts with few points stay exact. Rewrites the arrays in place.
+ * SQUASH_ABOVE points remain; counts with few points stay exact. Rewrites the buckets in place.
  */
-function squash(pn: number[], pe: number[], pw: number[]): void {
-  if (pn.length <= SQUASH_ABOVE) return;
-  const binSize = Math.ceil(pn.length / (SQUASH_ABOVE / 2));
-  const byCount = new Map<number, number[]>();
-  pn.forEach((v, i) => {
-    const list = byCount.get(v);
-    if (list) list.push(i);
-    else byCount.set(v, [i]);
-  });
-  const n: number[] = [];
-  const e: number[] = [];
-  const w: number[] = [];
-  for (const [count, idx] of byCount) {
-    if (idx.length < binSize * 10) {
-      for (const i of idx) {
-        n.push(count);
-        e.push(pe[i]!);
-        w.push(pw[i]!);
-      }
-      continue;
-    }
-    idx.sort((a, b) => pe[a]! - pe[b]!);
-    for (let k = 0; k < idx.length; k += binSize) {
-      let weight = 0;
+function squash(buckets: CountBucket[], points: number): void {
+  const binSize = Math.ceil(points / (SQUASH_ABOVE / 2));
+  for (const bucket of buckets) {
+    const { e, weight } = bucket;
+    if (e.length < binSize * 10) continue;
+    const be: number[] = [];
+    const bw: number[] = [];
+    for (let k = 0; k < e.length; k += binSize) {
+      let w = 0;
       let sum = 0;
-      for (let j = k; j < Math.min(k + binSize, idx.length); j++) {
-        weight += pw[idx[j]!]!;
-        sum += pw[idx[j]!]! * pe[idx[j]!]!;
+      for (let j = k; j < Math.min(k + binSize, e.length); j++) {
+        w += weight[j]!;
+        sum += weight[j]! * e[j]!;
       }
-      n.push(count);
-      e.push(sum / weight);
-      w.push(weight);
+      be.push(sum / w);
+      bw.push(w);
     }
-  }
-  pn.length = 0;
-  pe.length = 0;
-  pw.length = 0;
-  for (let i = 0; i < n.length; i++) {
-    pn.push(n[i]!);
-    pe.push(e[i]!);
-    pw.push(w[i]!);
+    bucket.e = be;
+    bucket.weight = bw;
   }
 }
 
@@ -214,7 +229,7 @@ function logLikelihood(
     const ni = n[i]!;
     const ei = e[i]!;
     const lv = level[i]!;
-    const logE = Math.log(ei);
+    const logE = data.logE[i]!;
     const logBE1 = Math.log(b1 + ei);
     const logBE2 = Math.log(b2 + ei);
     // log NB pmf and log P(N = 0) of each component; each component is truncated at zero on its own.
@@ -291,9 +306,10 @@ function bfgs(data: Prepared, theta0: number[]): PriorFit {
     let nextValue: { value: number; gradient: number[] } | null = null;
     for (let k = 0; k < 60; k++) {
       next = clampTheta(theta.map((t, j) => t + step * dir[j]!));
-      const v = logLikelihood(data, next, false).value;
-      if (Number.isFinite(v) && -v <= -cur.value + 1e-4 * step * slope) {
-        nextValue = logLikelihood(data, next, true);
+      // The first trial step is usually accepted: value and gradient in one pass over the data.
+      const trial = logLikelihood(data, next, k === 0);
+      if (Number.isFinite(trial.value) && -trial.value <= -cur.value + 1e-4 * step * slope) {
+        nextValue = k === 0 ? trial : logLikelihood(data, next, true);
         break;
       }
       step /= 2;
@@ -343,6 +359,8 @@ export interface PosteriorScores {
 }
 
 const Z05 = normalQuantile(0.05);
+/** Counts below this have their terms cached in an array, larger ones in a map. */
+const SMALL_COUNTS = 4096;
 const Z95 = normalQuantile(0.95);
 
 /**
@@ -358,7 +376,7 @@ export class PosteriorScorer {
   private readonly lgA1: number;
   private readonly lgA2: number;
   /** Per count n (small counts in arrays, the rest in a map): log Γ(α1 + n), log Γ(α2 + n), ψ(α1 + n), ψ(α2 + n). */
-  private readonly small = new Float64Array(4 * 4096).fill(Number.NaN);
+  private small = new Float64Array(4 * 16).fill(Number.NaN);
   private readonly large = new Map<number, Float64Array>();
   private readonly terms = new Float64Array(4);
 
@@ -377,8 +395,14 @@ export class PosteriorScorer {
 
   private termsOf(n: number): Float64Array {
     const { alpha1: a1, alpha2: a2 } = this.prior;
-    if (Number.isInteger(n) && n < 4096) {
+    if (Number.isInteger(n) && n < SMALL_COUNTS) {
       const at = 4 * n;
+      if (at >= this.small.length) {
+        // Grown on demand, so scoring a single pair stays cheap.
+        const grown = new Float64Array(Math.min(4 * SMALL_COUNTS, Math.max(2 * this.small.length, at + 4)));
+        grown.fill(Number.NaN).set(this.small);
+        this.small = grown;
+      }
       const t = this.small;
       if (Number.isNaN(t[at]!)) {
         t[at] = logGamma(a1 + n);

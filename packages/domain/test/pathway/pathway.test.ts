@@ -12,12 +12,15 @@ import {
   evaluateEligibility,
   filingIsActive,
   GENE_THERAPY_CRITERIA,
+  genotypeLabel,
+  isBeta0Beta0,
   MSC,
   nextFilingStatus,
   parseTemperatureCsv,
   type RecordedEntry,
   summarizeTemperatures,
   validateDefinition,
+  validateHbbAllele,
 } from '../../src/pathway/index';
 
 const steps = (...ids: string[]): RecordedEntry[] =>
@@ -224,5 +227,24 @@ describe('shipment temperature (cryopreserved: ≤ −150 °C)', () => {
   it('names the malformed line', () => {
     expect(() => parseTemperatureCsv('time,celsius\n2026-01-01T00:00:00Z,warm\n')).toThrow(/line 2/);
     expect(() => parseTemperatureCsv('a,b\n1,2')).toThrow(/header/);
+  });
+});
+
+describe('HBB genotype (CIBMTR hemoglobinopathy forms; DESIGN.md §3.6)', () => {
+  const b0 = { alleleClass: 'β0', hgvs: 'c.126_129delCTTT' } as const;
+  const bE = { alleleClass: 'βE', hgvs: 'c.79G>A' } as const;
+  it('labels βE/β0 with the more severe allele first', () => {
+    expect(genotypeLabel(bE, b0)).toBe('β0/βE');
+    expect(genotypeLabel(b0, b0)).toBe('β0/β0');
+    expect(isBeta0Beta0(b0, b0)).toBe(true);
+    expect(isBeta0Beta0(b0, bE)).toBe(false);
+  });
+  it('accepts HGVS c. variants (c.-78A>G, c.52A>T) and refuses an abnormal allele without one', () => {
+    expect(validateHbbAllele({ alleleClass: 'β+', hgvs: 'c.-78A>G' }, 'a1').hgvs).toBe('c.-78A>G');
+    expect(validateHbbAllele({ alleleClass: 'β0', hgvs: 'c.52A>T' }, 'a1').alleleClass).toBe('β0');
+    expect(() => validateHbbAllele({ alleleClass: 'β0', hgvs: null }, 'allele1')).toThrow(/allele1.hgvs/);
+    expect(() => validateHbbAllele({ alleleClass: 'β0', hgvs: 'CD41/42' }, 'allele1')).toThrow(
+      /allele1.hgvs/,
+    );
   });
 });

@@ -4,6 +4,7 @@ import {
   gammaCdfAndDensity,
   gammaMixtureQuantile,
   gammaQuantileFast,
+  temmeLowerGamma,
 } from '../../src/signals/gammaMixture';
 import { type GammaMixturePrior, PosteriorScorer, posteriorScores } from '../../src/signals/mgps';
 import { gammaP, logGamma } from '../../src/stats/distributions';
@@ -65,6 +66,27 @@ describe('gammaMixtureQuantile agrees with bisection on the posterior mixture', 
       expect(worst).toBeLessThan(1e-6);
     });
 
+  it('handles a narrow component far from a wide one with comparable weights (n = 6, E = 1.62, narrow prior)', () => {
+    const prior = PRIORS[2]![1];
+    const out = { qn: 0, ebgm: 0, eb05: 0, eb95: 0 };
+    new PosteriorScorer(prior).score(6, 1.6214, out);
+    // Both components carry weight: the 95% quantile lies in the wide one, well above the narrow one near 0.94.
+    expect(out.qn).toBeGreaterThan(0.2);
+    expect(out.qn).toBeLessThan(0.8);
+    const { alpha1: a1, beta1: b1, alpha2: a2, beta2: b2 } = prior;
+    for (const [prob, got] of [
+      [0.05, out.eb05],
+      [0.95, out.eb95],
+    ] as const)
+      expectClose(
+        got,
+        bisectionQuantile(prob, out.qn, a1 + 6, b1 + 1.6214, a2 + 6, b2 + 1.6214),
+        `q${prob}`,
+        1e-9,
+      );
+    expect(out.eb95).toBeGreaterThan(3);
+  });
+
   it('finds the quantile of an evenly weighted mixture of well-separated gammas (F(x) = 0.05 by definition)', () => {
     // w = ½, Gamma(2, 1) and Gamma(50, 0.5): at the 5% quantile the mixture CDF must be exactly 0.05.
     const x = gammaMixtureQuantile(0.05, -1.6448536269514729, 0.5, 2, 1, logGamma(2), 50, 0.5, logGamma(50));
@@ -118,5 +140,21 @@ describe('PosteriorScorer', () => {
     const out = { qn: 0, ebgm: 0, eb05: 0, eb95: 0 };
     expect(() => scorer.score(-1, 1, out)).toThrow(/n:/);
     expect(() => scorer.score(1, 0, out)).toThrow(/e:/);
+  });
+});
+
+describe('temmeLowerGamma', () => {
+  it('agrees with the series / continued fraction P(s, y) to 2e-9 for s ≥ 300 (DLMF 8.12, truncated after c₁)', () => {
+    for (const s of [300, 2069.5, 10000, 250000])
+      for (const z of [-8, -3, -1.645, -0.2, -1e-3, 0, 1e-6, 4e-3, 0.5, 1.645, 3, 9]) {
+        const y = s + z * Math.sqrt(s);
+        expect(Math.abs(temmeLowerGamma(s, y) - gammaP(s, y)), `s=${s} y=${y}`).toBeLessThan(2e-9);
+      }
+  });
+
+  it('is ½ + O(1/√s) at y = s: P(1000, 1000) = 0.5 + 1/(3√(2π·1000)) up to O(s^-3/2) (DLMF 8.12.12, c₀(0) = −1/3)', () => {
+    expect(
+      Math.abs(temmeLowerGamma(1000, 1000) - (0.5 + 1 / (3 * Math.sqrt(2 * Math.PI * 1000)))),
+    ).toBeLessThan(1e-6);
   });
 });

@@ -64,3 +64,19 @@ describe('screenColumns', () => {
     expect(() => screenColumns(table)).toThrow(/pairs/);
   });
 });
+
+describe('tableFromCounts pair index', () => {
+  it('sums a repeated pair the same way on a 100 × 100 grid (dense index) and a 100 × 10⁶ grid (map index)', () => {
+    const product = Int32Array.of(3, 7, 3, 99, 3);
+    const event = Int32Array.of(5, 5, 5, 98, 6);
+    const counts = [2, 1, 4, 8, 1];
+    const small = tableFromCounts(product, event, counts, 100, 100);
+    const large = tableFromCounts(product, event, counts, 100, 1_000_000);
+    for (const t of [small, large]) {
+      expect(Array.from(t.a)).toEqual([6, 1, 8, 1]);
+      expect(Array.from(t.product)).toEqual([3, 7, 99, 3]);
+      expect(Array.from(t.event)).toEqual([5, 5, 98, 6]);
+      expect(t.total).toBe(16);
+    }
+  });
+});

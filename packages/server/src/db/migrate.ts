@@ -1,6 +1,8 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as m0001 from './migrations/0001_foundation';
 import * as m0002 from './migrations/0002_pathway';
+import * as m0003 from './migrations/0003_pathway_attachments';
+import * as m0004 from './migrations/0004_patient_history';
 import * as m0010 from './migrations/0010_laboratory';
 import * as m0011 from './migrations/0011_followup';
 
@@ -11,6 +13,8 @@ import * as m0011 from './migrations/0011_followup';
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_pathway': m0002,
+  '0003_pathway_attachments': m0003,
+  '0004_patient_history': m0004,
   '0010_laboratory': m0010,
   '0011_followup': m0011,
 };

@@ -344,8 +344,47 @@ export interface NotificationTable {
   read_at: Date | string | null;
 }
 
+export interface PathwayAttachmentTable extends TherapyLinked {
+  id: Generated<Uuid>;
+  event_id: Uuid;
+  name: string;
+  sha256: string;
+  bytes: number;
+  content_b64: string;
+  created_at: Timestamp;
+}
+
+interface PatientLinked {
+  id: Generated<Uuid>;
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  recorded_by: Uuid;
+  recorded_at: Timestamp;
+}
+export interface PatientGenotypeTable extends PatientLinked {
+  allele1_class: string;
+  allele1_hgvs: string | null;
+  allele2_class: string;
+  allele2_hgvs: string | null;
+  label: string;
+  alpha_genotype: string | null;
+}
+export interface PatientWeightTable extends PatientLinked {
+  measured_on: string;
+  weight_kg: number;
+}
+export interface PatientTransfusionTable extends PatientLinked {
+  transfused_on: string;
+  volume_ml: number | null;
+  pre_hb_g_dl: number | null;
+}
+
 /** The pathway tables, merged into the database schema below. */
 export interface PathwaySchema {
+  patient_genotype: PatientGenotypeTable;
+  patient_weight: PatientWeightTable;
+  patient_transfusion: PatientTransfusionTable;
+  pathway_attachment: PathwayAttachmentTable;
   filing: FilingTable;
   filing_decision: FilingDecisionTable;
   consent_document: ConsentDocumentTable;

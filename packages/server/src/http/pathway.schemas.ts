@@ -335,3 +335,46 @@ export const NotificationOut = z.object({
   entityId: z.string(),
   createdAt: z.string(),
 });
+
+const HbbAllele = z.strictObject({
+  alleleClass: z.enum(['β0', 'β+', 'βE', 'β']),
+  hgvs: z.string().trim().max(100).nullable(),
+});
+export const GenotypeBody = z.strictObject({
+  allele1: HbbAllele,
+  allele2: HbbAllele,
+  alphaGenotype: z.string().trim().max(100).nullable().optional(),
+});
+export const WeightsBody = z.strictObject({
+  weights: z
+    .array(z.strictObject({ measuredOn: IsoDate, weightKg: z.number().positive().max(400) }))
+    .min(1)
+    .max(1000),
+});
+export const TransfusionsBody = z.strictObject({
+  transfusions: z
+    .array(
+      z.strictObject({
+        transfusedOn: IsoDate,
+        volumeMl: z.number().min(0).max(5000).optional(),
+        preHbGdl: z.number().min(0).max(25).optional(),
+      }),
+    )
+    .min(1)
+    .max(2000),
+});
+export const ClinicalHistoryOut = z.object({
+  genotype: z
+    .object({
+      allele1: HbbAllele,
+      allele2: HbbAllele,
+      label: z.string(),
+      alphaGenotype: z.string().nullable(),
+      recordedAt: z.string(),
+    })
+    .nullable(),
+  weights: z.array(z.object({ measuredOn: z.string(), weightKg: z.number() })),
+  transfusions: z.array(
+    z.object({ transfusedOn: z.string(), volumeMl: z.number().nullable(), preHbGdl: z.number().nullable() }),
+  ),
+});

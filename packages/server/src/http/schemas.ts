@@ -113,6 +113,8 @@ export const PatientOut = z.object({
   nationalId: z.string().nullable().optional(),
   phone: z.string().nullable().optional(),
   birthDate: z.string().optional(),
+  /** On registration: the same national ID is registered at another hospital (nothing else is revealed). */
+  duplicateElsewhere: z.boolean().optional(),
 });
 export const PatientCreate = z.strictObject({
   name: z.string().trim().min(1).max(100),

@@ -15,6 +15,7 @@ import type { Schema } from '../db/schema';
 import { type Tx, withPrincipal } from '../db/scoped';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import type { IdentifierCrypto } from '../patients/identifier-crypto';
+import { historyOf } from './clinical-history.service';
 import { iso, json, notify, Refused, randomCode, signWithin } from './common';
 import { requireActiveFiling } from './filing.service';
 
@@ -242,7 +243,23 @@ export class EnrolmentService {
         .executeTakeFirst();
       if (!filing) throw new NotFound('filing');
       await this.#refuseIfWithdrawn(tx, patientId, input.filingId);
-      const { filingId, ...measures } = input;
+      const { filingId, ...given } = input;
+      // Without a history in the request, the patient's recorded transfusions and latest weight are used.
+      const stored = await historyOf(tx, patientId);
+      const measures = {
+        ...given,
+        ...(given.transfusions === undefined && stored.transfusions.length > 0
+          ? {
+              transfusions: stored.transfusions.map((t) => ({
+                date: t.transfusedOn,
+                ...(t.volumeMl !== null ? { volumeMl: t.volumeMl } : {}),
+              })),
+            }
+          : {}),
+        ...(given.weightKg === undefined && stored.weights.length > 0
+          ? { weightKg: stored.weights.at(-1)!.weightKg }
+          : {}),
+      };
       let result: EligibilityResult;
       try {
         result = evaluateEligibility(json<EligibilityCriteria>(filing.criteria), {

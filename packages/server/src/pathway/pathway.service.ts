@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { can } from '@cgtlink/domain/access/index';
+import { can, databaseRoleFor } from '@cgtlink/domain/access/index';
 import { canonicalJson } from '@cgtlink/domain/audit/canonical';
 import { validateDinWithCheck } from '@cgtlink/domain/isbt128/din';
 import { bedsideIdentityCheck, type LabelProblem } from '@cgtlink/domain/isbt128/label';
@@ -787,6 +787,31 @@ export class PathwayService {
     return outcome;
   }
 
+  /** One attached file of a pathway entry (content checked against the SHA-256 recorded with the entry). */
+  async attachment(
+    ctx: RequestContext,
+    therapyId: string,
+    sha256: string,
+  ): Promise<{ name: string; bytes: number; sha256: string; contentBase64: string }> {
+    if (!can(ctx.principal, 'pathway.read')) throw new Forbidden('you may not read treatment pathways');
+    // Attached documents may carry direct identifiers: the de-identified view lists their name and hash only.
+    if (databaseRoleFor(ctx.principal) === 'cgtlink_deid') {
+      throw new Forbidden('attachments are not part of the de-identified view');
+    }
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      await this.#therapy(tx, ctx, therapyId);
+      const row = await tx
+        .selectFrom('pathway_attachment')
+        .select(['id', 'name', 'bytes', 'sha256', 'content_b64'])
+        .where('therapy_id', '=', therapyId)
+        .where('sha256', '=', sha256)
+        .executeTakeFirst();
+      if (!row) throw new NotFound('attachment');
+      await appendAudit(tx, ctx, { action: 'read', entityType: 'pathway_attachment', entityId: row.id });
+      return { name: row.name, bytes: row.bytes, sha256: row.sha256, contentBase64: row.content_b64 };
+    });
+  }
+
   /** Notifications addressed to the caller's organization, newest first. */
   async notifications(
     ctx: RequestContext,
@@ -898,6 +923,19 @@ export class PathwayService {
       })
       .returning(['id', 'seq', 'occurred_at'])
       .executeTakeFirstOrThrow();
+    for (const [i, a] of (entry.attachments ?? []).entries()) {
+      await tx
+        .insertInto('pathway_attachment')
+        .values({
+          ...linked(therapy),
+          event_id: row.id,
+          name: a.name,
+          sha256: attachments[i]!.sha256,
+          bytes: attachments[i]!.bytes,
+          content_b64: a.contentBase64.replace(/\s+/g, ''),
+        })
+        .execute();
+    }
     if (entry.kind === 'step') {
       const next = currentStep(pathwayFor(therapy.technology as Technology), [
         ...history,

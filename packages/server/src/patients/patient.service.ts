@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-log';
 import type { RequestContext } from '../context';
 import type { Schema } from '../db/schema';
-import { type Tx, withPrincipal } from '../db/scoped';
+import { type Tx, withOwnerPrivileges, withPrincipal } from '../db/scoped';
 import { Conflict, Forbidden, NotFound } from '../errors';
 import type { IdentifierCrypto } from './identifier-crypto';
 
@@ -100,7 +100,10 @@ export class PatientService {
     });
   }
 
-  async create(ctx: RequestContext, input: NewPatient): Promise<IdentifiedPatient & { view: 'identified' }> {
+  async create(
+    ctx: RequestContext,
+    input: NewPatient,
+  ): Promise<IdentifiedPatient & { view: 'identified'; duplicateElsewhere: boolean }> {
     if (!can(ctx.principal, 'patient.create')) throw new Forbidden('only hospital staff register patients');
     const identityHash = input.nationalId ? this.crypto.identityHash(input.nationalId) : null;
     return withPrincipal(this.db, ctx.principal, async (tx) => {
@@ -112,6 +115,20 @@ export class PatientService {
           .executeTakeFirst();
         if (here) throw new Conflict(`this national ID is already registered here as ${here.pseudonym}`);
       }
+      // Registered at another hospital too? Found by the keyed hash alone, outside the caller's scope, and
+      // answered as yes/no: the other hospital, its pseudonym and its data stay hidden (issue 6).
+      const elsewhere = identityHash
+        ? await withOwnerPrivileges(tx, () =>
+            tx
+              .selectFrom('patient')
+              .select('id')
+              .where('identity_hash', '=', identityHash)
+              .where('hospital_id', '<>', ctx.principal.organizationId)
+              .limit(1)
+              .executeTakeFirst(),
+          )
+        : undefined;
+      const duplicateElsewhere = elsewhere !== undefined;
       const row = await tx
         .insertInto('patient')
         .values({
@@ -141,9 +158,10 @@ export class PatientService {
           name: '[encrypted]',
           ...(input.nationalId && { nationalId: '[encrypted]' }),
           ...(input.phone && { phone: '[encrypted]' }),
+          ...(duplicateElsewhere && { duplicateElsewhere }),
         },
       });
-      return patient;
+      return { ...patient, duplicateElsewhere };
     });
   }
 

@@ -1,3 +1,4 @@
+import { pathwayEn } from './pathway';
 import type { zhCN } from './zh-CN';
 
 /** The shape of a translation: every key of the zh-CN default, each leaf a string. */
@@ -29,6 +30,8 @@ export const en: Messages<typeof zhCN> = {
     alerts: 'Alerts',
     safety: 'Safety monitoring',
     myHealth: 'My health',
+    filings: 'Filings',
+    therapies: 'Treatment pathways',
   },
   header: {
     logout: 'Sign out',
@@ -519,4 +522,5 @@ export const en: Messages<typeof zhCN> = {
     status: 'Status',
     allEvents: 'All adverse events',
   },
+  pathway: pathwayEn,
 };

@@ -1,3 +1,5 @@
+import { pathwayZhCN } from './pathway';
+
 /** 简体中文（默认语言）。键与 en.ts 完全一致，由 test/i18n.test.ts 检查。 */
 export const zhCN = {
   app: {
@@ -24,6 +26,8 @@ export const zhCN = {
     alerts: '预警',
     safety: '安全性监测',
     myHealth: '我的健康',
+    filings: '临床应用备案',
+    therapies: '治疗路径',
   },
   header: {
     logout: '退出登录',
@@ -513,4 +517,5 @@ export const zhCN = {
     status: '状态',
     allEvents: '全部不良事件',
   },
+  pathway: pathwayZhCN,
 } as const;

@@ -5,11 +5,13 @@ import {
   DashboardOutlined,
   DatabaseOutlined,
   ExperimentOutlined,
+  FileProtectOutlined,
   HeartOutlined,
   IdcardOutlined,
   LogoutOutlined,
   MedicineBoxOutlined,
   MessageOutlined,
+  NodeIndexOutlined,
   SafetyOutlined,
   TeamOutlined,
   TranslationOutlined,
@@ -39,6 +41,8 @@ const ICONS: Record<NavKey, ReactNode> = {
   alerts: <AlertOutlined />,
   safety: <SafetyOutlined />,
   myHealth: <HeartOutlined />,
+  filings: <FileProtectOutlined />,
+  therapies: <NodeIndexOutlined />,
 };
 
 function LanguageSwitch() {

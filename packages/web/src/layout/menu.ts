@@ -14,7 +14,9 @@ export type NavKey =
   | 'symptoms'
   | 'alerts'
   | 'safety'
-  | 'myHealth';
+  | 'myHealth'
+  | 'filings'
+  | 'therapies';
 
 export interface NavEntry {
   key: NavKey;
@@ -47,15 +49,17 @@ const SYMPTOMS = entry('symptoms', '/symptoms', 'nav.symptoms', 'nav-symptoms');
 const ALERTS = entry('alerts', '/alerts', 'nav.alerts', 'nav-alerts');
 const SAFETY = entry('safety', '/safety', 'nav.safety', 'nav-safety');
 const MY_HEALTH = entry('myHealth', '/my-health', 'nav.myHealth', 'nav-my-health');
+const FILINGS = entry('filings', '/filings', 'nav.filings', 'nav-filings');
+const THERAPIES = entry('therapies', '/therapies', 'nav.therapies', 'nav-therapies');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
-  regulator: [OVERVIEW, PATIENTS_DEID, AUDIT, SAFETY],
-  hospital: [PATIENTS, SYMPTOMS, ALERTS],
-  laboratory: [LABORATORY, BATCHES, CELL_BANK],
+  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, SAFETY, AUDIT],
+  hospital: [PATIENTS, THERAPIES, FILINGS, SYMPTOMS, ALERTS],
+  laboratory: [LABORATORY, THERAPIES, FILINGS, BATCHES, CELL_BANK],
   patient: [MY_RECORD, MY_HEALTH],
-  sponsor: [DIRECTORY],
+  sponsor: [DIRECTORY, FILINGS],
   foundation: [DIRECTORY],
 };
 

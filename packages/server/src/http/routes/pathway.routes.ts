@@ -4,6 +4,7 @@ import type { Platform } from '../../platform';
 import { contextOf } from '../authenticate';
 import {
   BedsideBody,
+  ClinicalHistoryOut,
   ConsentCreate,
   ConsentDocumentCreate,
   ConsentDocumentOut,
@@ -20,6 +21,7 @@ import {
   FilingDecisionBody,
   FilingDetailOut,
   FilingOut,
+  GenotypeBody,
   NotificationOut,
   ReleaseBody,
   StepBody,
@@ -27,6 +29,8 @@ import {
   TherapyDetailOut,
   TherapyQuery,
   TherapySummaryOut,
+  TransfusionsBody,
+  WeightsBody,
 } from '../pathway.schemas';
 import { IdParams } from '../schemas';
 
@@ -160,6 +164,67 @@ export const pathwayRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
       reply.code(201).send(await platform.enrolment.enrol(contextOf(r), r.params.id, r.body, r.ip)),
   );
 
+  app.get(
+    '/api/patients/:id/history',
+    {
+      schema: {
+        tags: ptags,
+        summary: 'Genotype, weights and transfusions (audited read)',
+        params: IdParams,
+        response: { 200: ClinicalHistoryOut },
+      },
+    },
+    async (r) => platform.clinicalHistory.get(contextOf(r), r.params.id),
+  );
+  app.post(
+    '/api/patients/:id/genotype',
+    {
+      schema: {
+        tags: ptags,
+        summary: 'Record the HBB genotype with its variants',
+        params: IdParams,
+        body: GenotypeBody,
+        response: { 201: ClinicalHistoryOut },
+      },
+    },
+    async (r, reply) =>
+      reply.code(201).send(await platform.clinicalHistory.recordGenotype(contextOf(r), r.params.id, r.body)),
+  );
+  app.post(
+    '/api/patients/:id/weights',
+    {
+      schema: {
+        tags: ptags,
+        summary: 'Record body weights',
+        params: IdParams,
+        body: WeightsBody,
+        response: { 201: ClinicalHistoryOut },
+      },
+    },
+    async (r, reply) =>
+      reply
+        .code(201)
+        .send(await platform.clinicalHistory.recordWeights(contextOf(r), r.params.id, r.body.weights)),
+  );
+  app.post(
+    '/api/patients/:id/transfusions',
+    {
+      schema: {
+        tags: ptags,
+        summary: 'Record red-cell transfusions',
+        params: IdParams,
+        body: TransfusionsBody,
+        response: { 201: ClinicalHistoryOut },
+      },
+    },
+    async (r, reply) =>
+      reply
+        .code(201)
+        .send(
+          await platform.clinicalHistory.recordTransfusions(contextOf(r), r.params.id, r.body.transfusions),
+        ),
+  );
+
   const ttags = ['pathway'];
   app.get(
     '/api/therapies',
@@ -198,6 +263,25 @@ export const pathwayRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
     },
     async (r, reply) =>
       reply.code(201).send(await platform.pathway.recordStep(contextOf(r), r.params.id, r.body)),
+  );
+  app.get(
+    '/api/therapies/:id/attachments/:sha256',
+    {
+      schema: {
+        tags: ttags,
+        summary: 'A file attached to a pathway entry (audited read)',
+        params: z.object({ id: z.uuid(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+        response: {
+          200: z.object({
+            name: z.string(),
+            bytes: z.number().int(),
+            sha256: z.string(),
+            contentBase64: z.string(),
+          }),
+        },
+      },
+    },
+    async (r) => platform.pathway.attachment(contextOf(r), r.params.id, r.params.sha256),
   );
   app.post(
     '/api/therapies/:id/corrections',

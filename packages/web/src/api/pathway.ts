@@ -1,0 +1,42 @@
+import type * as Contract from '@cgtlink/server/http/pathway.schemas';
+import type { z } from 'zod';
+import { api } from './client';
+
+// The server's zod schemas are the contract; only their types cross into the browser bundle.
+export type Filing = z.infer<typeof Contract.FilingOut>;
+export type FilingDetail = z.infer<typeof Contract.FilingDetailOut>;
+export type FilingCreate = z.infer<typeof Contract.FilingCreate>;
+export type FilingDecisionBody = z.infer<typeof Contract.FilingDecisionBody>;
+export type TherapySummary = z.infer<typeof Contract.TherapySummaryOut>;
+export type TherapyDetail = z.infer<typeof Contract.TherapyDetailOut>;
+export type StepBody = z.infer<typeof Contract.StepBody>;
+export type BedsideBody = z.infer<typeof Contract.BedsideBody>;
+export type CustodyBody = z.infer<typeof Contract.CustodyBody>;
+export type TemperatureBody = z.infer<typeof Contract.TemperatureBody>;
+export type ReleaseBody = z.infer<typeof Contract.ReleaseBody>;
+export type DeviationAssessBody = z.infer<typeof Contract.DeviationAssessBody>;
+
+const id = encodeURIComponent;
+
+/** The routes of packages/server/src/http/routes/pathway.routes.ts used by the web screens. */
+export const pathwayApi = {
+  filings: () => api.get<Filing[]>('/api/filings'),
+  filing: (filingId: string) => api.get<FilingDetail>(`/api/filings/${id(filingId)}`),
+  createFiling: (body: FilingCreate) => api.post<FilingDetail>('/api/filings', body),
+  decide: (filingId: string, body: FilingDecisionBody) =>
+    api.post<FilingDetail>(`/api/filings/${id(filingId)}/decisions`, body),
+  therapies: (patientId?: string) => api.get<TherapySummary[]>('/api/therapies', { patientId }),
+  therapy: (therapyId: string) => api.get<TherapyDetail>(`/api/therapies/${id(therapyId)}`),
+  recordStep: (therapyId: string, body: StepBody) =>
+    api.post<TherapyDetail>(`/api/therapies/${id(therapyId)}/steps`, body),
+  custody: (therapyId: string, body: CustodyBody) =>
+    api.post<TherapyDetail>(`/api/therapies/${id(therapyId)}/custody`, body),
+  temperature: (therapyId: string, body: TemperatureBody) =>
+    api.post<TherapyDetail>(`/api/therapies/${id(therapyId)}/temperature-logs`, body),
+  release: (therapyId: string, body: ReleaseBody) =>
+    api.post<TherapyDetail>(`/api/therapies/${id(therapyId)}/release`, body),
+  assessDeviation: (deviationId: string, body: DeviationAssessBody) =>
+    api.post<TherapyDetail>(`/api/deviations/${id(deviationId)}/assessment`, body),
+  bedside: (therapyId: string, body: BedsideBody) =>
+    api.post<TherapyDetail>(`/api/therapies/${id(therapyId)}/bedside-verification`, body),
+};
