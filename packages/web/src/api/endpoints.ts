@@ -107,7 +107,7 @@ export const endpoints = {
   addObservation: (patientId: string, body: ObservationCreate) =>
     api.post<Observation>(`/api/patients/${encodeURIComponent(patientId)}/observations`, body),
   addTransfusion: (patientId: string, body: TransfusionCreate) =>
-    api.post<unknown>(`/api/patients/${encodeURIComponent(patientId)}/transfusions`, body),
+    api.post<unknown>(`/api/patients/${encodeURIComponent(patientId)}/followup/transfusions`, body),
   gradeProposal: (observationId: string) =>
     api.get<GradeProposal>(`/api/observations/${encodeURIComponent(observationId)}/grade-proposal`),
   reportAdverseEvent: (patientId: string, body: AdverseEventCreate) =>

@@ -106,7 +106,7 @@ export const followupRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asy
     async (request) => followup.proposeGrade(contextOf(request), request.params.id),
   );
   app.post(
-    '/api/patients/:patientId/transfusions',
+    '/api/patients/:patientId/followup/transfusions',
     {
       schema: {
         tags,
