@@ -7,6 +7,7 @@ import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { BatchService, batchSignable } from './laboratory/batches';
 import { CellBankService } from './laboratory/cell-bank';
+import { ChartService } from './laboratory/charts';
 import { SpecificationService, specificationSignable } from './laboratory/specifications';
 import { OrganizationService } from './organizations/organization.service';
 import { organizationSignable } from './organizations/organization.signable';
@@ -29,6 +30,7 @@ export interface Platform {
   specifications: SpecificationService;
   batches: BatchService;
   cellBank: CellBankService;
+  charts: ChartService;
   close(): Promise<void>;
 }
 
@@ -63,6 +65,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     specifications: new SpecificationService(db, auth, signatures),
     batches: new BatchService(db, auth, signatures),
     cellBank: new CellBankService(db),
+    charts: new ChartService(db),
     async close() {
       await sealer.stop();
       await sealer.flush();

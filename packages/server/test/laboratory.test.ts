@@ -190,6 +190,34 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
       expect(r.evaluation.status).toBe('fail');
       expect(r.evaluation.missing).toEqual(['Viability', 'VCN', 'Sterility']);
     });
+    it('records manufacturing steps with their parameters and trends the dose per kg (total cells / weight)', async () => {
+      const batch = await startAutologous('LVV-DOSE');
+      const step = await call('analyst.wu', 'POST', `/api/batches/${batch.id}/steps`, {
+        step: 'Final formulation',
+        parameters: { totalCells: 1.6e8, viabilityPercent: 92, volumeMl: 20 },
+        startedAt: '2026-11-20T01:00:00Z',
+        endedAt: '2026-11-20T02:00:00Z',
+      });
+      expect(step.statusCode).toBe(201);
+      const backwards = await call('analyst.wu', 'POST', `/api/batches/${batch.id}/steps`, {
+        step: 'Backwards',
+        parameters: {},
+        startedAt: '2026-11-20T02:00:00Z',
+        endedAt: '2026-11-20T01:00:00Z',
+      });
+      expect(backwards.json().errors[0].field).toBe('endedAt');
+      expect((await record(batch.id)).steps).toMatchObject([
+        { step: 'Final formulation', operatorName: '吴志强 Wu Zhiqiang', parameters: { totalCells: 1.6e8 } },
+      ]);
+      const trend = (
+        await call('qc.liang', 'GET', '/api/trends?productCode=LVV-HSC&parameter=dosePerKg')
+      ).json();
+      // 1.6 × 10⁸ cells / 32 kg = 5.0 × 10⁶ cells/kg (the beti-cel minimum, DESIGN.md §3.5).
+      expect(trend.points.find((p: { reference: string }) => p.reference === 'LVV-DOSE').value).toBeCloseTo(
+        5,
+        10,
+      );
+    });
   });
 
   describe('release', () => {
