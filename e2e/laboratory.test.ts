@@ -141,4 +141,19 @@ describe('laboratory end: a batch from receipt to certificate', () => {
     await page.getByTestId('recall').getByText('MSC-2026-001', { exact: false }).waitFor();
     await context.close();
   });
+
+  it('draws the Levey–Jennings chart of the demo endotoxin control with its Westgard violations marked', async () => {
+    const { context, page } = await newPage(browser, baseUrl);
+    await signIn(page, 'qc.liang');
+    await page.getByTestId('nav-control-charts').click();
+    await page.getByTestId('lj-chart').waitFor();
+    expect(await page.getByTestId('lj-point-9').getAttribute('data-status')).toBe('reject');
+    expect(await page.getByTestId('lj-point-12').getAttribute('data-status')).toBe('warning');
+    expect(await page.getByTestId('lj-point-1').getAttribute('data-status')).toBe('accept');
+    await page.getByTestId('lj-violations').getByText('1-3s').waitFor();
+    await page.getByTestId('lj-violations').getByText('2-2s').waitFor();
+    await page.getByTestId('trend-chart').waitFor();
+    expect(await page.getByTestId('trend-point-MSC-2026-001').count()).toBe(1);
+    await context.close();
+  });
 });

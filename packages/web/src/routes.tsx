@@ -24,6 +24,7 @@ const BatchesPage = page(() => import('./pages/BatchesPage'), 'BatchesPage');
 const BatchRecordPage = page(() => import('./pages/BatchRecordPage'), 'BatchRecordPage');
 const CertificatePage = page(() => import('./pages/CertificatePage'), 'CertificatePage');
 const CellBankPage = page(() => import('./pages/CellBankPage'), 'CellBankPage');
+const ControlChartsPage = page(() => import('./pages/ControlChartsPage'), 'ControlChartsPage');
 
 export function Loading() {
   return (
@@ -77,6 +78,7 @@ export function AppRoutes() {
         <Route path="batches/:id" element={<Guard nav="batches">{<BatchRecordPage />}</Guard>} />
         <Route path="batches/:id/certificate" element={<Guard nav="batches">{<CertificatePage />}</Guard>} />
         <Route path="cell-bank" element={<Guard nav="cellBank">{<CellBankPage />}</Guard>} />
+        <Route path="control-charts" element={<Guard nav="controlCharts">{<ControlChartsPage />}</Guard>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -22,9 +22,9 @@ describe('side menu per end', () => {
     expect(mayOpen('admin', 'patients')).toBe(false);
   });
 
-  it('laboratory staff see their laboratory, batches and cell bank; patients their record; sponsors and foundations the directory', () => {
+  it('laboratory staff see their laboratory, batches, cell bank and control charts; patients their record; sponsors and foundations the directory', () => {
     for (const role of ['lab_analyst', 'qc_manager', 'qualified_person'] as const)
-      expect(labels(role)).toEqual(['nav-laboratory', 'nav-batches', 'nav-cell-bank']);
+      expect(labels(role)).toEqual(['nav-laboratory', 'nav-batches', 'nav-cell-bank', 'nav-control-charts']);
     expect(labels('patient')).toEqual(['nav-my-record']);
     expect(labels('sponsor_user')).toEqual(['nav-organizations']);
     expect(labels('foundation_user')).toEqual(['nav-organizations']);

@@ -7,11 +7,13 @@ import type {
   BatchRecord,
   CellBank,
   ChangeLine,
+  ControlMaterial,
   Disposition,
   ImportReport,
   ImportRequest,
   Investigation,
   InvestigationPatch,
+  LeveyJennings,
   Organization,
   OrganizationCreate,
   OrganizationPatch,
@@ -21,6 +23,7 @@ import type {
   Recall,
   Session,
   Specification,
+  Trend,
   User,
   UserCreate,
   UserPatch,
@@ -85,4 +88,9 @@ export const endpoints = {
   vials: (query: { bankId?: string; tank?: string; rack?: string; box?: string }) =>
     api.get<Vial[]>('/api/vials', query),
   recall: (query: { bankId?: string; vialId?: string }) => api.get<Recall>('/api/traceability/recall', query),
+  controlMaterials: () => api.get<ControlMaterial[]>('/api/control-materials'),
+  leveyJennings: (id: string) =>
+    api.get<LeveyJennings>(`/api/control-materials/${encodeURIComponent(id)}/levey-jennings`),
+  trend: (productCode: string, parameter: string) =>
+    api.get<Trend>('/api/trends', { productCode, parameter }),
 };

@@ -35,3 +35,6 @@ export type Disposition = Lab.DispositionInput;
 export type CellBank = Lab.BankView;
 export type Vial = Lab.VialView;
 export type Recall = Lab.Recall;
+export type ControlMaterial = Lab.ControlMaterialView;
+export type LeveyJennings = Lab.LeveyJennings;
+export type Trend = Lab.Trend;

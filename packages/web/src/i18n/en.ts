@@ -25,6 +25,7 @@ export const en: Messages<typeof zhCN> = {
     laboratory: 'My laboratory',
     batches: 'Batches',
     cellBank: 'Seed cell bank',
+    controlCharts: 'Control charts',
   },
   header: {
     logout: 'Sign out',
@@ -317,6 +318,15 @@ export const en: Messages<typeof zhCN> = {
     batches: 'Batches',
     patients: 'Patients who received them',
     noPatients: 'No patient received these batches',
+  },
+  charts: {
+    leveyJennings: 'Levey–Jennings chart (Westgard rules)',
+    target: 'Target {{mean}} {{unit}}, SD {{sd}}',
+    observed: 'observed mean {{mean}}, SD {{sd}}, CV {{cv}} %',
+    violations: 'Westgard rule violations',
+    noViolations: 'No violation',
+    trend: 'Process parameter trend across batches',
+    dosePerKg: 'Dose (×10⁶/kg)',
   },
   myRecord: {
     title: 'My record',

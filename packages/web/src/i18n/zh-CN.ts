@@ -20,6 +20,7 @@ export const zhCN = {
     laboratory: '本实验室',
     batches: '生产批次',
     cellBank: '种子细胞库',
+    controlCharts: '质控图',
   },
   header: {
     logout: '退出登录',
@@ -312,6 +313,15 @@ export const zhCN = {
     batches: '批次',
     patients: '接受治疗的患者',
     noPatients: '无患者接受这些批次',
+  },
+  charts: {
+    leveyJennings: 'Levey–Jennings 质控图（Westgard 规则）',
+    target: '靶值 {{mean}} {{unit}}，标准差 {{sd}}',
+    observed: '实测均值 {{mean}}，标准差 {{sd}}，CV {{cv}}%',
+    violations: '违反的 Westgard 规则',
+    noViolations: '无违规',
+    trend: '工艺参数趋势（跨批次）',
+    dosePerKg: '剂量（×10⁶/kg）',
   },
   myRecord: {
     title: '我的档案',

@@ -5,6 +5,7 @@ import {
   DatabaseOutlined,
   ExperimentOutlined,
   IdcardOutlined,
+  LineChartOutlined,
   LogoutOutlined,
   MedicineBoxOutlined,
   TeamOutlined,
@@ -31,6 +32,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   laboratory: <ExperimentOutlined />,
   batches: <MedicineBoxOutlined />,
   cellBank: <DatabaseOutlined />,
+  controlCharts: <LineChartOutlined />,
 };
 
 function LanguageSwitch() {

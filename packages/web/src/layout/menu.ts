@@ -10,7 +10,8 @@ export type NavKey =
   | 'users'
   | 'laboratory'
   | 'batches'
-  | 'cellBank';
+  | 'cellBank'
+  | 'controlCharts';
 
 export interface NavEntry {
   key: NavKey;
@@ -39,13 +40,14 @@ const USERS = entry('users', '/users', 'nav.users', 'nav-users');
 const LABORATORY = entry('laboratory', '/laboratory', 'nav.laboratory', 'nav-laboratory');
 const BATCHES = entry('batches', '/batches', 'nav.batches', 'nav-batches');
 const CELL_BANK = entry('cellBank', '/cell-bank', 'nav.cellBank', 'nav-cell-bank');
+const CONTROL_CHARTS = entry('controlCharts', '/control-charts', 'nav.controlCharts', 'nav-control-charts');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
   regulator: [OVERVIEW, PATIENTS_DEID, AUDIT],
   hospital: [PATIENTS],
-  laboratory: [LABORATORY, BATCHES, CELL_BANK],
+  laboratory: [LABORATORY, BATCHES, CELL_BANK, CONTROL_CHARTS],
   patient: [MY_RECORD],
   sponsor: [DIRECTORY],
   foundation: [DIRECTORY],
