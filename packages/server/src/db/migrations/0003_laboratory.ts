@@ -9,8 +9,8 @@ import { type Kysely, sql } from 'kysely';
  * Visibility, decided from the row itself:
  * - the laboratory (every laboratory role) reads and writes its own rows (laboratory_id = its organization);
  * - hospital staff read the batches made for their own patients (autologous) or dispatched to them
- *   (allogeneic), with those batches' results, steps and specification — the certificate of analysis — but
- *   neither investigations nor the cell bank;
+ *   (allogeneic), with those batches' results, steps, investigations and specification — what the certificate
+ *   of analysis shows — but not the cell bank, control charts or instrument mappings;
  * - the regulator reads everything through the de-identified role (no patient table columns are involved:
  *   batches carry the patient's pseudonym only);
  * - patients, sponsors and foundations see nothing here.
@@ -294,6 +294,10 @@ CREATE POLICY batch_hospital ON batch FOR SELECT TO cgtlink_app
   USING (app_org_kind() = 'hospital' AND app_role() IN ('hospital_physician','hospital_coordinator')
     AND (hospital_id = app_org_id() OR EXISTS (SELECT 1 FROM batch_dispatch d WHERE d.batch_id = batch.id)));
 CREATE POLICY qc_result_hospital ON qc_result FOR SELECT TO cgtlink_app
+  USING (app_org_kind() = 'hospital' AND EXISTS (SELECT 1 FROM batch b WHERE b.id = batch_id));
+-- Investigations of the batches a hospital reads: the certificate lists them, and the signed content includes
+-- them, so every reader of a batch computes the same hash and sees the same signature validity.
+CREATE POLICY investigation_hospital ON investigation FOR SELECT TO cgtlink_app
   USING (app_org_kind() = 'hospital' AND EXISTS (SELECT 1 FROM batch b WHERE b.id = batch_id));
 CREATE POLICY batch_step_hospital ON batch_step FOR SELECT TO cgtlink_app
   USING (app_org_kind() = 'hospital' AND EXISTS (SELECT 1 FROM batch b WHERE b.id = batch_id));
