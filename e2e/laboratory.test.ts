@@ -139,6 +139,9 @@ describe('laboratory end: a batch from receipt to certificate', () => {
     expect(await page.getByTestId('box-position-21').getAttribute('data-status')).toBe('empty');
     await page.getByTestId('bank-recall-WCB-UC07-2026A').click();
     await page.getByTestId('recall').getByText('MSC-2026-001', { exact: false }).waitFor();
+    // A vial of the box traces to the batch it was issued to (the demo batch reached no patient yet).
+    await page.getByTestId('box-position-1').click();
+    await page.getByTestId('recall').getByText('无患者接受这些批次').waitFor();
     await context.close();
   });
 

@@ -6,14 +6,19 @@ import { homePathFor, mayOpen, menuFor } from '../src/layout/menu';
 const labels = (role: (typeof ROLES)[number]) => menuFor(endOf(role)).map((e) => e.testId);
 
 describe('side menu per end', () => {
-  it('a hospital physician sees Patients only, no audit or administration', () => {
-    expect(labels('hospital_physician')).toEqual(['nav-patients']);
+  it('a hospital physician sees Patients and the batches made for them, no audit or administration', () => {
+    expect(labels('hospital_physician')).toEqual(['nav-patients', 'nav-batches']);
     expect(mayOpen('hospital', 'audit')).toBe(false);
     expect(mayOpen('hospital', 'organizations')).toBe(false);
   });
 
-  it('the regulator sees the overview, de-identified patients and the audit trail', () => {
-    expect(labels('regulator_inspector')).toEqual(['nav-overview', 'nav-patients', 'nav-audit']);
+  it('the regulator sees the overview, de-identified patients, the audit trail and the batches', () => {
+    expect(labels('regulator_inspector')).toEqual([
+      'nav-overview',
+      'nav-patients',
+      'nav-audit',
+      'nav-batches',
+    ]);
     expect(menuFor('regulator')[1]!.labelKey).toBe('nav.patientsDeid');
   });
 

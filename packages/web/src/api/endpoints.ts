@@ -24,6 +24,7 @@ import type {
   Session,
   Specification,
   Trend,
+  Upstream,
   User,
   UserCreate,
   UserPatch,
@@ -88,6 +89,8 @@ export const endpoints = {
   vials: (query: { bankId?: string; tank?: string; rack?: string; box?: string }) =>
     api.get<Vial[]>('/api/vials', query),
   recall: (query: { bankId?: string; vialId?: string }) => api.get<Recall>('/api/traceability/recall', query),
+  upstream: (patientId: string) =>
+    api.get<Upstream>(`/api/traceability/patients/${encodeURIComponent(patientId)}`),
   controlMaterials: () => api.get<ControlMaterial[]>('/api/control-materials'),
   leveyJennings: (id: string) =>
     api.get<LeveyJennings>(`/api/control-materials/${encodeURIComponent(id)}/levey-jennings`),

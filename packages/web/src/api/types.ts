@@ -35,6 +35,7 @@ export type Disposition = Lab.DispositionInput;
 export type CellBank = Lab.BankView;
 export type Vial = Lab.VialView;
 export type Recall = Lab.Recall;
+export type Upstream = Lab.Upstream;
 export type ControlMaterial = Lab.ControlMaterialView;
 export type LeveyJennings = Lab.LeveyJennings;
 export type Trend = Lab.Trend;

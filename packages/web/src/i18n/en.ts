@@ -318,6 +318,7 @@ export const en: Messages<typeof zhCN> = {
     batches: 'Batches',
     patients: 'Patients who received them',
     noPatients: 'No patient received these batches',
+    upstream: 'Upstream of patient {{pseudonym}} (batches → banks → vials)',
   },
   charts: {
     leveyJennings: 'Levey–Jennings chart (Westgard rules)',

@@ -313,6 +313,7 @@ export const zhCN = {
     batches: '批次',
     patients: '接受治疗的患者',
     noPatients: '无患者接受这些批次',
+    upstream: '患者 {{pseudonym}} 的上游追溯（批次 → 细胞库 → 冻存管）',
   },
   charts: {
     leveyJennings: 'Levey–Jennings 质控图（Westgard 规则）',

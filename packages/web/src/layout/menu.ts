@@ -45,8 +45,8 @@ const CONTROL_CHARTS = entry('controlCharts', '/control-charts', 'nav.controlCha
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
-  regulator: [OVERVIEW, PATIENTS_DEID, AUDIT],
-  hospital: [PATIENTS],
+  regulator: [OVERVIEW, PATIENTS_DEID, AUDIT, BATCHES],
+  hospital: [PATIENTS, BATCHES],
   laboratory: [LABORATORY, BATCHES, CELL_BANK, CONTROL_CHARTS],
   patient: [MY_RECORD],
   sponsor: [DIRECTORY],
