@@ -89,6 +89,18 @@ export const endpoints = {
   vials: (query: { bankId?: string; tank?: string; rack?: string; box?: string }) =>
     api.get<Vial[]>('/api/vials', query),
   recall: (query: { bankId?: string; vialId?: string }) => api.get<Recall>('/api/traceability/recall', query),
+  addStep: (
+    id: string,
+    body: { step: string; parameters: Record<string, number | string>; startedAt: string; endedAt: string },
+  ) => api.post<{ id: string }>(`/api/batches/${encodeURIComponent(id)}/steps`, body),
+  issueVials: (bankId: string, body: { batchId: string; count: number }) =>
+    api.post<Vial[]>(`/api/cell-banks/${encodeURIComponent(bankId)}/issue`, body),
+  dispatch: (id: string, patientPseudonym: string) =>
+    api.post<{ id: string }>(`/api/batches/${encodeURIComponent(id)}/dispatch`, { patientPseudonym }),
+  createSpecification: (body: { productCode: string; productName: string; tests: unknown[] }) =>
+    api.post<Specification>('/api/specifications', body),
+  approveSpecification: (id: string, password: string) =>
+    api.post<Specification>(`/api/specifications/${encodeURIComponent(id)}/approve`, { password }),
   upstream: (patientId: string) =>
     api.get<Upstream>(`/api/traceability/patients/${encodeURIComponent(patientId)}`),
   controlMaterials: () => api.get<ControlMaterial[]>('/api/control-materials'),
