@@ -68,6 +68,18 @@ describe('laboratory end: a batch from receipt to certificate', () => {
     await openBatch(page);
     expect(await page.getByTestId('batch-status').textContent()).toBe('生产中');
 
+    // Two vials of the working bank go to the batch (the demo batch already took WCB07A-001 and -002).
+    await page.locator('.ant-input-number input').fill('2');
+    await page.getByTestId('issue-vials').click();
+    await page.getByText('已发放：WCB07A-003, WCB07A-004').waitFor();
+    // A manufacturing step with its process parameters.
+    await page.getByTestId('step-name').fill('Thaw and seed (P5)');
+    await page.getByTestId('step-parameters').fill('vialsThawed = 2\nviabilityPercent = 95.1');
+    await page.getByTestId('step-start').fill('2026-11-20T09:00');
+    await page.getByTestId('step-end').fill('2026-11-20T09:40');
+    await page.getByTestId('step-submit').click();
+    await page.getByTestId('steps').getByText('viabilityPercent = 95.1', { exact: false }).waitFor();
+
     // Instrument import: the preview reports the unreadable row; the commit stores the rest.
     await page.getByTestId('import-instrument').fill('FACS-E2E');
     await page.getByTestId('import-mapping').fill(MAPPING);
@@ -139,6 +151,48 @@ describe('laboratory end: a batch from receipt to certificate', () => {
     expect(await page.getByTestId('box-position-21').getAttribute('data-status')).toBe('empty');
     await page.getByTestId('bank-recall-WCB-UC07-2026A').click();
     await page.getByTestId('recall').getByText('MSC-2026-001', { exact: false }).waitFor();
+    // A vial of the box traces to the batch it was issued to (the demo batch reached no patient yet).
+    await page.getByTestId('box-position-1').click();
+    await page.getByTestId('recall').getByText('无患者接受这些批次').waitFor();
+    await context.close();
+  });
+
+  it('draws the Levey–Jennings chart of the demo endotoxin control with its Westgard violations marked', async () => {
+    const { context, page } = await newPage(browser, baseUrl);
+    await signIn(page, 'qc.liang');
+    await page.getByTestId('nav-control-charts').click();
+    await page.getByTestId('lj-chart').waitFor();
+    expect(await page.getByTestId('lj-point-9').getAttribute('data-status')).toBe('reject');
+    expect(await page.getByTestId('lj-point-12').getAttribute('data-status')).toBe('warning');
+    expect(await page.getByTestId('lj-point-1').getAttribute('data-status')).toBe('accept');
+    await page.getByTestId('lj-violations').getByText('1-3s').waitFor();
+    await page.getByTestId('lj-violations').getByText('2-2s').waitFor();
+    await page.getByTestId('trend-chart').waitFor();
+    expect(await page.getByTestId('trend-point-MSC-2026-001').count()).toBe(1);
+    await context.close();
+  });
+
+  it('drafts a new specification version and approves it with the QP signature; the old version is superseded', async () => {
+    let { context, page } = await newPage(browser, baseUrl);
+    await signIn(page, 'qc.liang');
+    const table = page.getByTestId('spec-table');
+    await table.getByText('现行').waitFor();
+    await page.getByTestId('spec-new-version').click();
+    await page.getByTestId('spec-tests').waitFor();
+    await page
+      .getByRole('button', { name: '保 存' })
+      .or(page.getByRole('button', { name: '保存' }))
+      .click();
+    await table.getByText('草稿').waitFor();
+    await context.close();
+
+    ({ context, page } = await newPage(browser, baseUrl));
+    await signIn(page, 'qp.tang');
+    await page.getByTestId('spec-approve').click();
+    await page.getByTestId('spec-approve-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('spec-approve-sign').click();
+    await page.getByTestId('spec-table').getByText('已被替代').waitFor();
+    expect(await page.getByTestId('spec-table').getByText('草稿').count()).toBe(0);
     await context.close();
   });
 });

@@ -11,6 +11,7 @@ import { SafetyMonitorService } from './followup/safety-monitor.service';
 import { SymptomService } from './followup/symptom.service';
 import { BatchService, batchSignable } from './laboratory/batches';
 import { CellBankService } from './laboratory/cell-bank';
+import { ChartService } from './laboratory/charts';
 import { SpecificationService, specificationSignable } from './laboratory/specifications';
 import { OrganizationService } from './organizations/organization.service';
 import { organizationSignable } from './organizations/organization.signable';
@@ -46,6 +47,7 @@ export interface Platform {
   symptoms: SymptomService;
   alerts: AlertService;
   safetyMonitor: SafetyMonitorService;
+  charts: ChartService;
   close(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     symptoms: new SymptomService(db),
     alerts: new AlertService(db),
     safetyMonitor: new SafetyMonitorService(db),
+    charts: new ChartService(db),
     async close() {
       await sealer.stop();
       await sealer.flush();

@@ -1,6 +1,8 @@
+import type { Principal } from '@cgtlink/domain/access/index';
 import { dinCheckCharacter } from '@cgtlink/domain/isbt128/index';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withPrincipal } from '../src/db/scoped';
 import type { BatchRecord, BatchView, SpecificationView } from '../src/laboratory/contract';
 import { DEMO_PASSWORD } from '../src/seed/demo';
 import { ENGINES } from './support/databases';
@@ -191,6 +193,34 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
       expect(r.evaluation.status).toBe('fail');
       expect(r.evaluation.missing).toEqual(['Viability', 'VCN', 'Sterility']);
     });
+    it('records manufacturing steps with their parameters and trends the dose per kg (total cells / weight)', async () => {
+      const batch = await startAutologous('LVV-DOSE');
+      const step = await call('analyst.wu', 'POST', `/api/batches/${batch.id}/steps`, {
+        step: 'Final formulation',
+        parameters: { totalCells: 1.6e8, viabilityPercent: 92, volumeMl: 20 },
+        startedAt: '2026-11-20T01:00:00Z',
+        endedAt: '2026-11-20T02:00:00Z',
+      });
+      expect(step.statusCode).toBe(201);
+      const backwards = await call('analyst.wu', 'POST', `/api/batches/${batch.id}/steps`, {
+        step: 'Backwards',
+        parameters: {},
+        startedAt: '2026-11-20T02:00:00Z',
+        endedAt: '2026-11-20T01:00:00Z',
+      });
+      expect(backwards.json().errors[0].field).toBe('endedAt');
+      expect((await record(batch.id)).steps).toMatchObject([
+        { step: 'Final formulation', operatorName: '吴志强 Wu Zhiqiang', parameters: { totalCells: 1.6e8 } },
+      ]);
+      const trend = (
+        await call('qc.liang', 'GET', '/api/trends?productCode=LVV-HSC&parameter=dosePerKg')
+      ).json();
+      // 1.6 × 10⁸ cells / 32 kg = 5.0 × 10⁶ cells/kg (the beti-cel minimum, DESIGN.md §3.5).
+      expect(trend.points.find((p: { reference: string }) => p.reference === 'LVV-DOSE').value).toBeCloseTo(
+        5,
+        10,
+      );
+    });
   });
 
   describe('release', () => {
@@ -274,6 +304,11 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
       expect(after.signatures).toMatchObject([
         { meaning: 'released', printedName: '唐振华 Tang Zhenhua', role: 'qualified_person', valid: true },
       ]);
+      // The treating hospital reads the certificate data with the same signed content: the signature is valid.
+      const hospitalView = await record(batch.id, 'dr.zhou');
+      expect(hospitalView.investigations).toHaveLength(1);
+      expect(hospitalView.signatures[0]?.valid).toBe(true);
+      expect((await record(batch.id, 'inspector')).signatures[0]?.valid).toBe(true);
       // The released record is closed: no more results, no second disposition.
       expect((await enter(batch.id, 'VCN', 3, 'copies/cell')).statusCode).toBe(409);
       expect((await dispose(batch.id, 'qp.tang', after.contentHash)).statusCode).toBe(409);
@@ -415,6 +450,38 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
         expect((await call(user, 'GET', '/api/batches')).statusCode).toBe(403);
         expect((await call(user, 'GET', `/api/batches/${batch.id}`)).statusCode).toBe(403);
       }
+    });
+
+    it('scopes the laboratory tables in the database itself: raw queries without WHERE, and a cross-laboratory insert', async () => {
+      const principalOf = async (username: string) =>
+        (await call(username, 'GET', '/api/auth/session')).json<{ principal: Principal }>().principal;
+      const count = async (username: string, table: string) =>
+        withPrincipal(t.platform.database.db, await principalOf(username), async (tx) =>
+          Number(
+            (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(tx))
+              .rows[0]!.n,
+          ),
+        );
+      expect(await count('analyst.b', 'investigation')).toBe(0);
+      for (const table of ['batch', 'qc_result', 'specification', 'cell_bank', 'vial', 'control_run']) {
+        expect(await count('analyst.b', table), table).toBe(0);
+        expect(await count('qc.liang', table), table).toBeGreaterThan(0);
+        expect(await count('inspector', table), table).toBeGreaterThan(0);
+      }
+      // Hospitals never read the cell bank, nor another hospital's batches; patient accounts read no batch.
+      expect(await count('dr.zhou', 'cell_bank')).toBe(0);
+      expect(await count('dr.he', 'batch')).toBe(0);
+      expect(await count('guardian.li', 'batch')).toBe(0);
+      const spec = (await call('qc.liang', 'GET', '/api/specifications')).json<SpecificationView[]>()[0]!;
+      const b = await principalOf('analyst.b');
+      await expect(
+        withPrincipal(t.platform.database.db, b, async (tx) =>
+          sql`insert into batch (laboratory_id, reference, kind, specification_id, product_code, working_bank_id, created_by)
+              values (${spec.laboratoryId}, 'EVIL-1', 'allogeneic', ${spec.id}, 'X', null, ${b.userId})`.execute(
+            tx,
+          ),
+        ),
+      ).rejects.toThrow();
     });
   });
 });

@@ -32,6 +32,7 @@ const SafetyPage = page(() => import('./pages/SafetyPage'), 'SafetyPage');
 const FilingsPage = page(() => import('./pages/FilingsPage'), 'FilingsPage');
 const TherapiesPage = page(() => import('./pages/TherapiesPage'), 'TherapiesPage');
 const TherapyPage = page(() => import('./pages/TherapyPage'), 'TherapyPage');
+const ControlChartsPage = page(() => import('./pages/ControlChartsPage'), 'ControlChartsPage');
 
 export function Loading() {
   return (
@@ -93,6 +94,7 @@ export function AppRoutes() {
         <Route path="filings" element={<Guard nav="filings">{<FilingsPage />}</Guard>} />
         <Route path="therapies" element={<Guard nav="therapies">{<TherapiesPage />}</Guard>} />
         <Route path="therapies/:id" element={<Guard nav="therapies">{<TherapyPage />}</Guard>} />
+        <Route path="control-charts" element={<Guard nav="controlCharts">{<ControlChartsPage />}</Guard>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

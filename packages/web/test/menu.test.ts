@@ -6,11 +6,12 @@ import { homePathFor, mayOpen, menuFor } from '../src/layout/menu';
 const labels = (role: (typeof ROLES)[number]) => menuFor(endOf(role)).map((e) => e.testId);
 
 describe('side menu per end', () => {
-  it('a hospital physician sees Patients, pathways, filings, symptom reports and alerts, no audit or administration', () => {
+  it('a hospital physician sees Patients, pathways, filings, batches, symptom reports and alerts, no audit or administration', () => {
     expect(labels('hospital_physician')).toEqual([
       'nav-patients',
       'nav-therapies',
       'nav-filings',
+      'nav-batches',
       'nav-symptoms',
       'nav-alerts',
     ]);
@@ -18,12 +19,13 @@ describe('side menu per end', () => {
     expect(mayOpen('hospital', 'organizations')).toBe(false);
   });
 
-  it('the regulator sees the overview, de-identified patients, filings, pathways, safety and the audit trail', () => {
+  it('the regulator sees the overview, de-identified patients, filings, pathways, batches, safety and the audit trail', () => {
     expect(labels('regulator_inspector')).toEqual([
       'nav-overview',
       'nav-patients',
       'nav-filings',
       'nav-therapies',
+      'nav-batches',
       'nav-safety',
       'nav-audit',
     ]);
@@ -35,7 +37,7 @@ describe('side menu per end', () => {
     expect(mayOpen('admin', 'patients')).toBe(false);
   });
 
-  it('laboratory staff see their laboratory, batches and cell bank; patients their record; sponsors and foundations the directory', () => {
+  it('laboratory staff see their laboratory, batches, cell bank and control charts; patients their record; sponsors and foundations the directory', () => {
     for (const role of ['lab_analyst', 'qc_manager', 'qualified_person'] as const)
       expect(labels(role)).toEqual([
         'nav-laboratory',
@@ -43,6 +45,7 @@ describe('side menu per end', () => {
         'nav-filings',
         'nav-batches',
         'nav-cell-bank',
+        'nav-control-charts',
       ]);
     expect(labels('patient')).toEqual(['nav-my-record', 'nav-my-health']);
     expect(labels('sponsor_user')).toEqual(['nav-organizations', 'nav-filings']);

@@ -576,6 +576,28 @@ export interface LaboratorySchema {
   batch_dispatch: BatchDispatchTable;
   vial_event: VialEventTable;
   instrument_mapping: InstrumentMappingTable;
+  control_material: ControlMaterialTable;
+  control_run: ControlRunTable;
+}
+
+export interface ControlMaterialTable extends LaboratoryOwned {
+  id: Generated<string>;
+  analyte: string;
+  material: string;
+  lot: string;
+  unit: string;
+  target_mean: number;
+  target_sd: number;
+  created_at: Timestamp;
+}
+
+export interface ControlRunTable extends LaboratoryOwned {
+  id: Generated<string>;
+  material_id: string;
+  value: number;
+  run_at: Date | string;
+  entered_by: string;
+  entered_at: Timestamp;
 }
 
 // ---- 0011_followup: enrolment in follow-up, observations, transfusions, adverse events, symptoms, alerts ----

@@ -361,3 +361,82 @@ export type ImportInput = z.infer<typeof ImportBody>;
 export type CellLineCreateInput = z.infer<typeof CellLineCreate>;
 export type BankCreateInput = z.infer<typeof BankCreate>;
 export type IssueInput = z.infer<typeof IssueBody>;
+
+// ---- control charts ----
+
+export const ControlMaterialCreate = z.strictObject({
+  analyte: Text(100),
+  material: Text(200),
+  lot: Text(60),
+  unit: Text(40),
+  targetMean: z.number().finite(),
+  targetSd: z.number().positive(),
+});
+
+export const ControlRunCreate = z.strictObject({ value: z.number().finite(), runAt: IsoDateTime });
+
+export const ControlMaterialOut = z.object({
+  id: z.string(),
+  analyte: z.string(),
+  material: z.string(),
+  lot: z.string(),
+  unit: z.string(),
+  targetMean: z.number(),
+  targetSd: z.number(),
+});
+
+export const LeveyJenningsOut = z.object({
+  material: ControlMaterialOut,
+  /** Control limits from the established target: mean ± 1, 2, 3 SD. */
+  limits: z.object({ mean: z.number(), sd: z.number() }),
+  points: z.array(
+    z.object({
+      runAt: z.string(),
+      value: z.number(),
+      z: z.number(),
+      status: z.enum(['accept', 'warning', 'reject']),
+      rules: z.array(z.string()),
+    }),
+  ),
+  violations: z.array(
+    z.object({
+      rule: z.string(),
+      index: z.number().int(),
+      severity: z.enum(['warning', 'reject']),
+      message: z.string(),
+    }),
+  ),
+  /** The series' own statistics (observed mean, SD and CV), for comparison with the target. */
+  observed: z
+    .object({ n: z.number().int(), mean: z.number(), sd: z.number(), cvPercent: z.number().nullable() })
+    .nullable(),
+  status: z.enum(['accept', 'warning', 'reject']).nullable(),
+});
+
+export const TrendQuery = z.object({
+  productCode: Code,
+  parameter: Text(100),
+});
+
+export const TrendOut = z.object({
+  productCode: z.string(),
+  parameter: z.string(),
+  unit: z.string().nullable(),
+  /** Acceptance limits from the specification version in force (null when the parameter has none). */
+  lower: z.number().nullable(),
+  upper: z.number().nullable(),
+  points: z.array(
+    z.object({
+      batchId: z.string(),
+      reference: z.string(),
+      startedAt: z.string(),
+      value: z.number(),
+      outOfLimits: z.boolean(),
+    }),
+  ),
+});
+
+export type ControlMaterialView = z.infer<typeof ControlMaterialOut>;
+export type LeveyJennings = z.infer<typeof LeveyJenningsOut>;
+export type Trend = z.infer<typeof TrendOut>;
+export type ControlMaterialCreateInput = z.infer<typeof ControlMaterialCreate>;

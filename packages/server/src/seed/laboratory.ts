@@ -152,7 +152,27 @@ export async function seedLaboratory(platform: Platform, password: string): Prom
     ['CD90', 98.7, '%'],
     ['CD105', 97.9, '%'],
     ['CD34', 0.4, '%'],
+    ['Viability', 93.1, '%'],
   ] as const) {
     await platform.batches.addResult(analyst, batch.id, { analyte, value, unit });
   }
+  // An endotoxin assay control (LAL, control standard endotoxin 0.5 EU/mL; target SD 0.05) over 20 runs:
+  // run 9 breaks 1-3s, runs 12–13 break 2-2s — the chart shows both.
+  const control = await platform.charts.createMaterial(qc, {
+    analyte: 'Endotoxin',
+    material: 'Control standard endotoxin (CSE) 0.5 EU/mL',
+    lot: 'CSE-2026-03',
+    unit: 'EU/mL',
+    targetMean: 0.5,
+    targetSd: 0.05,
+  });
+  for (const [i, value] of DEMO_CONTROL_RUNS.entries()) {
+    const day = String(i + 1).padStart(2, '0');
+    await platform.charts.addRun(qc, control.id, value, `2026-10-${day}T02:00:00.000Z`);
+  }
 }
+
+export const DEMO_CONTROL_RUNS = [
+  0.51, 0.49, 0.52, 0.48, 0.5, 0.53, 0.47, 0.51, 0.66, 0.5, 0.49, 0.61, 0.62, 0.5, 0.52, 0.48, 0.51, 0.49,
+  0.5, 0.52,
+];

@@ -10,6 +10,7 @@ import type {
   BatchRecord,
   CellBank,
   ChangeLine,
+  ControlMaterial,
   Disposition,
   FollowupSummary,
   GradeProposal,
@@ -17,6 +18,7 @@ import type {
   ImportRequest,
   Investigation,
   InvestigationPatch,
+  LeveyJennings,
   Observation,
   ObservationCreate,
   Organization,
@@ -33,6 +35,8 @@ import type {
   SymptomReport,
   SymptomReportCreate,
   TransfusionCreate,
+  Trend,
+  Upstream,
   User,
   UserCreate,
   UserPatch,
@@ -122,4 +126,23 @@ export const endpoints = {
     api.post<Alert>(`/api/alerts/${encodeURIComponent(id)}/acknowledge`, { version }),
   closeAlert: (id: string, version: number, note: string) =>
     api.post<Alert>(`/api/alerts/${encodeURIComponent(id)}/close`, { version, note }),
+  addStep: (
+    id: string,
+    body: { step: string; parameters: Record<string, number | string>; startedAt: string; endedAt: string },
+  ) => api.post<{ id: string }>(`/api/batches/${encodeURIComponent(id)}/steps`, body),
+  issueVials: (bankId: string, body: { batchId: string; count: number }) =>
+    api.post<Vial[]>(`/api/cell-banks/${encodeURIComponent(bankId)}/issue`, body),
+  dispatch: (id: string, patientPseudonym: string) =>
+    api.post<{ id: string }>(`/api/batches/${encodeURIComponent(id)}/dispatch`, { patientPseudonym }),
+  createSpecification: (body: { productCode: string; productName: string; tests: unknown[] }) =>
+    api.post<Specification>('/api/specifications', body),
+  approveSpecification: (id: string, password: string) =>
+    api.post<Specification>(`/api/specifications/${encodeURIComponent(id)}/approve`, { password }),
+  upstream: (patientId: string) =>
+    api.get<Upstream>(`/api/traceability/patients/${encodeURIComponent(patientId)}`),
+  controlMaterials: () => api.get<ControlMaterial[]>('/api/control-materials'),
+  leveyJennings: (id: string) =>
+    api.get<LeveyJennings>(`/api/control-materials/${encodeURIComponent(id)}/levey-jennings`),
+  trend: (productCode: string, parameter: string) =>
+    api.get<Trend>('/api/trends', { productCode, parameter }),
 };

@@ -51,3 +51,7 @@ export type GradeProposal = z.infer<typeof Followup.GradeProposalOut>;
 export type SymptomReport = z.infer<typeof Followup.SymptomReportOut>;
 export type SymptomReportCreate = z.input<typeof Followup.SymptomReportCreate>;
 export type Alert = z.infer<typeof Followup.AlertOut>;
+export type Upstream = Lab.Upstream;
+export type ControlMaterial = Lab.ControlMaterialView;
+export type LeveyJennings = Lab.LeveyJennings;
+export type Trend = Lab.Trend;

@@ -8,6 +8,7 @@ import {
   FileProtectOutlined,
   HeartOutlined,
   IdcardOutlined,
+  LineChartOutlined,
   LogoutOutlined,
   MedicineBoxOutlined,
   MessageOutlined,
@@ -43,6 +44,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   myHealth: <HeartOutlined />,
   filings: <FileProtectOutlined />,
   therapies: <NodeIndexOutlined />,
+  controlCharts: <LineChartOutlined />,
 };
 
 function LanguageSwitch() {

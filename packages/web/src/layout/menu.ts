@@ -16,7 +16,8 @@ export type NavKey =
   | 'safety'
   | 'myHealth'
   | 'filings'
-  | 'therapies';
+  | 'therapies'
+  | 'controlCharts';
 
 export interface NavEntry {
   key: NavKey;
@@ -51,13 +52,14 @@ const SAFETY = entry('safety', '/safety', 'nav.safety', 'nav-safety');
 const MY_HEALTH = entry('myHealth', '/my-health', 'nav.myHealth', 'nav-my-health');
 const FILINGS = entry('filings', '/filings', 'nav.filings', 'nav-filings');
 const THERAPIES = entry('therapies', '/therapies', 'nav.therapies', 'nav-therapies');
+const CONTROL_CHARTS = entry('controlCharts', '/control-charts', 'nav.controlCharts', 'nav-control-charts');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
-  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, SAFETY, AUDIT],
-  hospital: [PATIENTS, THERAPIES, FILINGS, SYMPTOMS, ALERTS],
-  laboratory: [LABORATORY, THERAPIES, FILINGS, BATCHES, CELL_BANK],
+  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, AUDIT],
+  hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS],
+  laboratory: [LABORATORY, THERAPIES, FILINGS, BATCHES, CELL_BANK, CONTROL_CHARTS],
   patient: [MY_RECORD, MY_HEALTH],
   sponsor: [DIRECTORY, FILINGS],
   foundation: [DIRECTORY],

@@ -9,6 +9,7 @@ import {
   Descriptions,
   Form,
   Input,
+  InputNumber,
   List,
   Modal,
   Radio,
@@ -373,6 +374,60 @@ function Disposition({ record, onDone }: { record: BatchRecord; onDone(): void }
   );
 }
 
+/** A manufacturing step: its name, parameters as `name = value` lines, and its start and end. */
+function StepEntry({ batchId, onDone }: { batchId: string; onDone(): void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{ step: string; parameters?: string; startedAt: string; endedAt: string }>();
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (v: { step: string; parameters?: string; startedAt: string; endedAt: string }) => {
+    setError(null);
+    const parameters: Record<string, number | string> = {};
+    for (const line of (v.parameters ?? '').split('\n')) {
+      const [key, ...rest] = line.split('=');
+      const value = rest.join('=').trim();
+      if (!key?.trim() || value === '') continue;
+      parameters[key.trim()] = Number.isNaN(Number(value)) ? value : Number(value);
+    }
+    try {
+      await endpoints.addStep(batchId, {
+        step: v.step,
+        parameters,
+        startedAt: new Date(v.startedAt).toISOString(),
+        endedAt: new Date(v.endedAt).toISOString(),
+      });
+      form.resetFields();
+      onDone();
+    } catch (e) {
+      applyFieldErrors(form, e, ['step', 'startedAt', 'endedAt']);
+      setError(e);
+    }
+  };
+  return (
+    <Form form={form} layout="vertical" onFinish={submit} style={{ marginTop: 12 }}>
+      <ErrorAlert error={error} />
+      <Space wrap align="start">
+        <Form.Item name="step" label={t('batch.step')} rules={[{ required: true }]}>
+          <Input style={{ width: 200 }} data-testid="step-name" />
+        </Form.Item>
+        <Form.Item name="parameters" label={t('batch.parametersHelp')}>
+          <Input.TextArea rows={2} style={{ width: 260 }} data-testid="step-parameters" />
+        </Form.Item>
+        <Form.Item name="startedAt" label={t('batch.startedAt')} rules={[{ required: true }]}>
+          <Input type="datetime-local" data-testid="step-start" />
+        </Form.Item>
+        <Form.Item name="endedAt" label={t('batch.endedAt')} rules={[{ required: true }]}>
+          <Input type="datetime-local" data-testid="step-end" />
+        </Form.Item>
+        <Form.Item label=" ">
+          <Button htmlType="submit" data-testid="step-submit">
+            {t('common.save')}
+          </Button>
+        </Form.Item>
+      </Space>
+    </Form>
+  );
+}
+
 /** The batch record: identity, evaluation against its specification version, QC entry and import, OOS
  * investigations, the temperature excursion, and the qualified person's release with a signature. */
 export function BatchRecordPage() {
@@ -383,6 +438,9 @@ export function BatchRecordPage() {
   const loaded = useLoad(() => endpoints.batch(id), [id]);
   const [editing, setEditing] = useState<Investigation | null>(null);
   const [assessment, setAssessment] = useState('');
+  const [issueCount, setIssueCount] = useState(1);
+  const [dispatchTo, setDispatchTo] = useState('');
+  const { message } = App.useApp();
   const record = loaded.data;
   if (!record) return <Card loading={loaded.loading}>{<ErrorAlert error={loaded.error} />}</Card>;
   const { batch } = record;
@@ -425,6 +483,73 @@ export function BatchRecordPage() {
             {batch.excursionAssessment ? ` — ${batch.excursionAssessment}` : ''}
           </Descriptions.Item>
         </Descriptions>
+      </Card>
+
+      <Card title={t('batch.steps')} size="small">
+        <Table
+          size="small"
+          rowKey="id"
+          pagination={false}
+          dataSource={record.steps}
+          data-testid="steps"
+          columns={[
+            { title: t('batch.step'), dataIndex: 'step' },
+            {
+              title: t('batch.parameters'),
+              dataIndex: 'parameters',
+              render: (p: Record<string, number | string>) =>
+                Object.entries(p)
+                  .map(([k, v]) => `${k} = ${v}`)
+                  .join('; '),
+            },
+            { title: t('batch.operator'), dataIndex: 'operatorName' },
+            {
+              title: t('batch.time'),
+              key: 'time',
+              render: (_: unknown, s) => `${formatDateTime(s.startedAt)} – ${formatDateTime(s.endedAt)}`,
+            },
+          ]}
+        />
+        {open && can(principal, 'batch.manage') && <StepEntry batchId={batch.id} onDone={loaded.reload} />}
+        {open && batch.kind === 'allogeneic' && batch.workingBankId && can(principal, 'cellbank.manage') && (
+          <Space style={{ marginTop: 12 }}>
+            <InputNumber min={1} max={50} value={issueCount} onChange={(v) => setIssueCount(v ?? 1)} />
+            <Button
+              onClick={() =>
+                endpoints
+                  .issueVials(batch.workingBankId ?? '', { batchId: batch.id, count: issueCount })
+                  .then((vials) =>
+                    message.success(t('batch.vialsIssued', { labels: vials.map((v) => v.label).join(', ') })),
+                  )
+                  .catch(report)
+              }
+              data-testid="issue-vials"
+            >
+              {t('batch.issueVials')}
+            </Button>
+          </Space>
+        )}
+        {batch.status === 'released' && batch.kind === 'allogeneic' && can(principal, 'batch.manage') && (
+          <Space.Compact style={{ marginTop: 12 }}>
+            <Input
+              placeholder={t('batch.patient')}
+              value={dispatchTo}
+              onChange={(e) => setDispatchTo(e.target.value)}
+              data-testid="dispatch-patient"
+            />
+            <Button
+              onClick={() =>
+                endpoints
+                  .dispatch(batch.id, dispatchTo.trim())
+                  .then(() => message.success(t('batch.dispatched')))
+                  .catch(report)
+              }
+              data-testid="dispatch-submit"
+            >
+              {t('batch.dispatch')}
+            </Button>
+          </Space.Compact>
+        )}
       </Card>
 
       <Card title={t('batch.evaluation')} size="small">

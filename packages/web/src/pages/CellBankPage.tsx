@@ -2,7 +2,7 @@ import { Button, Card, Descriptions, List, Space, Table, Tag, Tooltip } from 'an
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { endpoints } from '../api/endpoints';
-import type { CellBank, Recall, Vial } from '../api/types';
+import type { CellBank, Recall, Upstream, Vial } from '../api/types';
 import { ErrorAlert, useReportError } from '../components/errors';
 import { useLoad } from '../components/useLoad';
 
@@ -16,7 +16,7 @@ const VIAL_COLOR: Record<Vial['status'], string> = {
 const POSITIONS = Array.from({ length: 100 }, (_, i) => i + 1);
 
 /** A 10 × 10 cryobox: each position coloured by the state of the vial it holds (empty when none). */
-function BoxMap({ vials }: { vials: Vial[] }) {
+function BoxMap({ vials, onPick }: { vials: Vial[]; onPick(vial: Vial): void }) {
   const { t } = useTranslation();
   const byPosition = new Map(vials.map((v) => [v.position, v]));
   return (
@@ -25,15 +25,17 @@ function BoxMap({ vials }: { vials: Vial[] }) {
       style={{ display: 'grid', gridTemplateColumns: 'repeat(10, 32px)', gap: 4, marginTop: 8 }}
     >
       {POSITIONS.map((position) => {
-        const i = position - 1;
         const vial = byPosition.get(position);
         return (
           <Tooltip
-            key={i}
-            title={vial ? `${vial.label} · ${t(`cellBank.vialStatus.${vial.status}`)}` : i + 1}
+            key={position}
+            title={vial ? `${vial.label} · ${t(`cellBank.vialStatus.${vial.status}`)}` : position}
           >
-            <div
-              data-testid={`box-position-${i + 1}`}
+            <button
+              type="button"
+              disabled={!vial}
+              onClick={() => vial && onPick(vial)}
+              data-testid={`box-position-${position}`}
               data-status={vial?.status ?? 'empty'}
               style={{
                 width: 32,
@@ -46,10 +48,12 @@ function BoxMap({ vials }: { vials: Vial[] }) {
                 alignItems: 'center',
                 justifyContent: 'center',
                 color: vial ? '#fff' : '#999',
+                cursor: vial ? 'pointer' : 'default',
+                padding: 0,
               }}
             >
-              {i + 1}
-            </div>
+              {position}
+            </button>
           </Tooltip>
         );
       })}
@@ -64,6 +68,13 @@ export function CellBankPage() {
   const banks = useLoad(() => endpoints.cellBanks(), []);
   const [selected, setSelected] = useState<CellBank | null>(null);
   const [recall, setRecall] = useState<Recall | null>(null);
+  const [upstream, setUpstream] = useState<{ pseudonym: string; trace: Upstream } | null>(null);
+  const traceVial = (vial: Vial) => endpoints.recall({ vialId: vial.id }).then(setRecall).catch(report);
+  const tracePatient = (patientId: string, pseudonym: string) =>
+    endpoints
+      .upstream(patientId)
+      .then((trace) => setUpstream({ pseudonym, trace }))
+      .catch(report);
   const vials = useLoad(
     () => (selected ? endpoints.vials({ bankId: selected.id }) : Promise.resolve([] as Vial[])),
     [selected?.id],
@@ -127,7 +138,10 @@ export function CellBankPage() {
               <Descriptions size="small" column={1}>
                 <Descriptions.Item label={t('cellBank.location')}>{box}</Descriptions.Item>
               </Descriptions>
-              <BoxMap vials={(vials.data ?? []).filter((v) => `${v.tank} / ${v.rack} / ${v.box}` === box)} />
+              <BoxMap
+                vials={(vials.data ?? []).filter((v) => `${v.tank} / ${v.rack} / ${v.box}` === box)}
+                onPick={traceVial}
+              />
             </div>
           ))}
         </Card>
@@ -148,10 +162,34 @@ export function CellBankPage() {
             locale={{ emptyText: t('cellBank.noPatients') }}
             renderItem={(p) => (
               <List.Item>
-                {p.pseudonym} · {p.batchReference}
+                <Button
+                  type="link"
+                  onClick={() => tracePatient(p.patientId, p.pseudonym)}
+                  data-testid="recall-patient"
+                >
+                  {p.pseudonym}
+                </Button>{' '}
+                · {p.batchReference}
               </List.Item>
             )}
           />
+        </Card>
+      )}
+      {upstream && (
+        <Card title={t('cellBank.upstream', { pseudonym: upstream.pseudonym })} data-testid="upstream">
+          <p>
+            {t('cellBank.batches')}: {upstream.trace.batches.map((b) => b.reference).join(', ') || '—'}
+          </p>
+          <p>
+            {t('cellBank.banks')}:{' '}
+            {upstream.trace.banks
+              .map((b) => `${b.lot} (${t(`cellBank.kinds.${b.kind as 'master'}`)}, ${b.cellLineCode})`)
+              .join(' → ') || '—'}
+          </p>
+          <p>
+            {t('cellBank.vials')}:{' '}
+            {upstream.trace.vials.map((v) => `${v.label} → ${v.batchReference}`).join(', ') || '—'}
+          </p>
         </Card>
       )}
     </Space>

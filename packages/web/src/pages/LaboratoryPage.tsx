@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { endpoints } from '../api/endpoints';
 import type { User } from '../api/types';
 import { ErrorAlert } from '../components/errors';
+import { SpecificationsCard } from '../components/SpecificationsCard';
 import { useLoad } from '../components/useLoad';
 import { formatDateTime } from '../format';
 import { usePrincipal } from '../session/SessionContext';
@@ -59,6 +60,7 @@ export function LaboratoryPage() {
           ]}
         />
       </Card>
+      <SpecificationsCard />
     </Space>
   );
 }

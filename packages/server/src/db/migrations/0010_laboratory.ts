@@ -9,8 +9,8 @@ import { type Kysely, sql } from 'kysely';
  * Visibility, decided from the row itself:
  * - the laboratory (every laboratory role) reads and writes its own rows (laboratory_id = its organization);
  * - hospital staff read the batches made for their own patients (autologous) or dispatched to them
- *   (allogeneic), with those batches' results, steps and specification — the certificate of analysis — but
- *   neither investigations nor the cell bank;
+ *   (allogeneic), with those batches' results, steps, investigations and specification — what the certificate
+ *   of analysis shows — but not the cell bank, control charts or instrument mappings;
  * - the regulator reads everything through the de-identified role (no patient table columns are involved:
  *   batches carry the patient's pseudonym only);
  * - patients, sponsors and foundations see nothing here.
@@ -237,6 +237,35 @@ CREATE TABLE instrument_mapping (
   UNIQUE (laboratory_id, instrument)
 );
 
+-- Assay controls for Levey–Jennings charts: a control material with its established target mean and SD, and
+-- its runs in time order (insert-only).
+CREATE TABLE control_material (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  laboratory_id uuid NOT NULL REFERENCES organization(id),
+  analyte text NOT NULL CHECK (length(analyte) BETWEEN 1 AND 100),
+  material text NOT NULL CHECK (length(material) BETWEEN 1 AND 200),
+  lot text NOT NULL CHECK (length(lot) BETWEEN 1 AND 60),
+  unit text NOT NULL,
+  target_mean double precision NOT NULL,
+  target_sd double precision NOT NULL CHECK (target_sd > 0),
+  created_at timestamptz(3) NOT NULL DEFAULT now(),
+  UNIQUE (laboratory_id, analyte, lot)
+);
+CREATE TABLE control_run (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  material_id uuid NOT NULL REFERENCES control_material(id),
+  laboratory_id uuid NOT NULL REFERENCES organization(id),
+  value double precision NOT NULL,
+  run_at timestamptz(3) NOT NULL,
+  entered_by uuid NOT NULL REFERENCES app_user(id),
+  entered_at timestamptz(3) NOT NULL DEFAULT now()
+);
+CREATE INDEX control_run_material_idx ON control_run (material_id, run_at);
+CREATE TRIGGER control_run_append_only BEFORE UPDATE OR DELETE ON control_run
+  FOR EACH ROW EXECUTE FUNCTION audit_refuse_change();
+
+GRANT SELECT, INSERT ON control_material, control_run TO cgtlink_app;
+GRANT SELECT ON control_material, control_run TO cgtlink_deid;
 GRANT SELECT, INSERT, UPDATE ON specification, cell_line, cell_bank, vial, batch, qc_result, investigation,
   instrument_mapping TO cgtlink_app;
 GRANT SELECT, INSERT ON batch_step, batch_dispatch, vial_event TO cgtlink_app;
@@ -247,7 +276,7 @@ DO $do$
 DECLARE t text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['specification','cell_line','cell_bank','vial','batch','batch_step','qc_result',
-    'investigation','batch_dispatch','vial_event','instrument_mapping'] LOOP
+    'investigation','batch_dispatch','vial_event','instrument_mapping','control_material','control_run'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format($p$CREATE POLICY %1$s_laboratory ON %1$I FOR ALL TO cgtlink_app
         USING (app_is_laboratory() AND laboratory_id = app_org_id())
@@ -265,6 +294,10 @@ CREATE POLICY batch_hospital ON batch FOR SELECT TO cgtlink_app
   USING (app_org_kind() = 'hospital' AND app_role() IN ('hospital_physician','hospital_coordinator')
     AND (hospital_id = app_org_id() OR EXISTS (SELECT 1 FROM batch_dispatch d WHERE d.batch_id = batch.id)));
 CREATE POLICY qc_result_hospital ON qc_result FOR SELECT TO cgtlink_app
+  USING (app_org_kind() = 'hospital' AND EXISTS (SELECT 1 FROM batch b WHERE b.id = batch_id));
+-- Investigations of the batches a hospital reads: the certificate lists them, and the signed content includes
+-- them, so every reader of a batch computes the same hash and sees the same signature validity.
+CREATE POLICY investigation_hospital ON investigation FOR SELECT TO cgtlink_app
   USING (app_org_kind() = 'hospital' AND EXISTS (SELECT 1 FROM batch b WHERE b.id = batch_id));
 CREATE POLICY batch_step_hospital ON batch_step FOR SELECT TO cgtlink_app
   USING (app_org_kind() = 'hospital' AND EXISTS (SELECT 1 FROM batch b WHERE b.id = batch_id));

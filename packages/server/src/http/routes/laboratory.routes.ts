@@ -8,6 +8,9 @@ import {
   BatchRecordOut,
   CellLineCreate,
   CellLineOut,
+  ControlMaterialCreate,
+  ControlMaterialOut,
+  ControlRunCreate,
   DispatchBody,
   Disposition,
   ExcursionAssessment,
@@ -16,6 +19,7 @@ import {
   InvestigationOut,
   InvestigationPatch,
   IssueBody,
+  LeveyJenningsOut,
   PasswordBody,
   RecallOut,
   ResultCreate,
@@ -23,6 +27,8 @@ import {
   SpecificationCreate,
   SpecificationOut,
   StepCreate,
+  TrendOut,
+  TrendQuery,
   UpstreamOut,
   VialEventBody,
   VialOut,
@@ -340,5 +346,63 @@ export const laboratoryRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
       },
     },
     async (request) => platform.cellBank.upstream(contextOf(request), request.params.id),
+  );
+
+  app.get(
+    '/api/control-materials',
+    { schema: { tags, summary: 'Assay control materials', response: { 200: z.array(ControlMaterialOut) } } },
+    async (request) => platform.charts.materials(contextOf(request)),
+  );
+  app.post(
+    '/api/control-materials',
+    {
+      schema: {
+        tags,
+        summary: 'Register a control material with its target mean and SD',
+        body: ControlMaterialCreate,
+        response: { 201: ControlMaterialOut },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await platform.charts.createMaterial(contextOf(request), request.body)),
+  );
+  app.get(
+    '/api/control-materials/:id/levey-jennings',
+    {
+      schema: {
+        tags,
+        summary: 'Levey–Jennings chart with Westgard rule violations',
+        params: IdParams,
+        response: { 200: LeveyJenningsOut },
+      },
+    },
+    async (request) => platform.charts.leveyJennings(contextOf(request), request.params.id),
+  );
+  app.post(
+    '/api/control-materials/:id/runs',
+    {
+      schema: {
+        tags,
+        summary: 'Enter a control run; answers the updated chart',
+        params: IdParams,
+        body: ControlRunCreate,
+        response: { 200: LeveyJenningsOut },
+      },
+    },
+    async (request) =>
+      platform.charts.addRun(contextOf(request), request.params.id, request.body.value, request.body.runAt),
+  );
+  app.get(
+    '/api/trends',
+    {
+      schema: {
+        tags,
+        summary: 'A release parameter (analyte or dosePerKg) across a product’s batches, with its limits',
+        querystring: TrendQuery,
+        response: { 200: TrendOut },
+      },
+    },
+    async (request) =>
+      platform.charts.trend(contextOf(request), request.query.productCode, request.query.parameter),
   );
 };
