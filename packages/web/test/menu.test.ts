@@ -12,12 +12,13 @@ describe('side menu per end', () => {
     expect(mayOpen('hospital', 'organizations')).toBe(false);
   });
 
-  it('the regulator sees the overview, de-identified patients, the audit trail and safety monitoring', () => {
+  it('the regulator sees the overview, de-identified patients, the audit trail, safety monitoring and alerts', () => {
     expect(labels('regulator_inspector')).toEqual([
       'nav-overview',
       'nav-patients',
       'nav-audit',
       'nav-safety',
+      'nav-alerts',
     ]);
     expect(menuFor('regulator')[1]!.labelKey).toBe('nav.patientsDeid');
   });

@@ -2,6 +2,7 @@ import type { Role } from '@cgtlink/domain/access/index';
 import { appendAudit } from '../audit/audit-log';
 import { asSystem } from '../db/scoped';
 import type { Platform } from '../platform';
+import { seedFollowupCohort } from './demo-cohort';
 
 /**
  * The demo world: the Nansha public service centre running the platform, the provincial regulator, two
@@ -121,9 +122,13 @@ export interface DemoCredentials {
   password: string;
 }
 
-/** Seeds the demo world once; a second call finds it and only returns the credentials. */
+/**
+ * Seeds the demo world once; a second call finds it and only returns the credentials. `cohort` adds that many
+ * invented patients with years of follow-up (the CLI's demo uses CGTLINK_DEMO_COHORT, default 300).
+ */
 export async function seedDemo(
   platform: Platform,
+  options: { cohort?: number } = {},
 ): Promise<{ created: boolean; credentials: DemoCredentials[] }> {
   if (platform.config.mode === 'production') {
     throw new Error(
@@ -217,6 +222,17 @@ export async function seedDemo(
     password: DEMO_PASSWORD,
     patientId: patientIds[0]!,
   });
+  // The follow-up cohort (years of records for a few hundred patients) is for demonstrations, not for tests.
+  if (options.cohort && options.cohort > 0) await seedFollowupCohort(platform, options.cohort, patientIds[0]);
   await platform.sealer.flush();
   return { created: true, credentials };
+}
+
+/** The size of the demo follow-up cohort: CGTLINK_DEMO_COHORT (0 turns it off), default 300. */
+export function demoCohortSize(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.CGTLINK_DEMO_COHORT;
+  const n = raw === undefined || raw === '' ? 300 : Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 5000)
+    throw new Error('CGTLINK_DEMO_COHORT must be an integer 0–5000');
+  return n;
 }

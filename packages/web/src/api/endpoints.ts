@@ -8,6 +8,7 @@ import type {
   ChangeLine,
   FollowupSummary,
   GradeProposal,
+  MonitoringReport,
   Observation,
   ObservationCreate,
   Organization,
@@ -82,4 +83,6 @@ export const endpoints = {
     api.post<Alert>(`/api/alerts/${encodeURIComponent(id)}/acknowledge`, { version }),
   closeAlert: (id: string, version: number, note: string) =>
     api.post<Alert>(`/api/alerts/${encodeURIComponent(id)}/close`, { version, note }),
+  runMonitoring: (expectedPerPatientYear: number) =>
+    api.post<MonitoringReport>('/api/safety/monitoring', { expectedPerPatientYear }),
 };

@@ -33,3 +33,4 @@ export type GradeProposal = z.infer<typeof Followup.GradeProposalOut>;
 export type SymptomReport = z.infer<typeof Followup.SymptomReportOut>;
 export type SymptomReportCreate = z.input<typeof Followup.SymptomReportCreate>;
 export type Alert = z.infer<typeof Followup.AlertOut>;
+export type MonitoringReport = z.infer<typeof Followup.MonitoringOut>;

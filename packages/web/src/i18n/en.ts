@@ -400,5 +400,10 @@ export const en: Messages<typeof zhCN> = {
     awareness: 'First knowledge',
     status: 'Status',
     allEvents: 'All adverse events',
+    signals: 'Signal detection (disproportionality, CUSUM, MaxSPRT)',
+    expectedRate: 'Expected serious events per patient-year',
+    signal: 'Signal',
+    patients: '{{count}} patients',
+    observed: 'Serious events',
   },
 };

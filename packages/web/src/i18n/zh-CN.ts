@@ -395,5 +395,10 @@ export const zhCN = {
     awareness: '获知日期',
     status: '状态',
     allEvents: '全部不良事件',
+    signals: '信号检测（比例失衡、CUSUM、MaxSPRT）',
+    expectedRate: '预期严重事件率（每患者年）',
+    signal: '信号',
+    patients: '{{count}} 例患者',
+    observed: '严重事件数',
   },
 } as const;

@@ -47,7 +47,7 @@ const MY_HEALTH = entry('myHealth', '/my-health', 'nav.myHealth', 'nav-my-health
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
-  regulator: [OVERVIEW, PATIENTS_DEID, AUDIT, SAFETY],
+  regulator: [OVERVIEW, PATIENTS_DEID, AUDIT, SAFETY, ALERTS],
   hospital: [PATIENTS, SYMPTOMS, ALERTS],
   laboratory: [LABORATORY],
   patient: [MY_RECORD, MY_HEALTH],

@@ -1,3 +1,4 @@
+import { endOf } from '@cgtlink/domain/access/index';
 import { App, Button, Card, Input, Modal, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -7,6 +8,7 @@ import type { Alert } from '../api/types';
 import { ErrorAlert, useReportError } from '../components/errors';
 import { useLoad } from '../components/useLoad';
 import { formatDateTime } from '../format';
+import { usePrincipal } from '../session/SessionContext';
 
 const COLOR: Record<Alert['status'], string> = { open: 'red', acknowledged: 'orange', closed: 'default' };
 
@@ -16,6 +18,9 @@ export function AlertsPage() {
   const { message } = App.useApp();
   const report = useReportError();
   const alerts = useLoad(() => endpoints.alerts(), []);
+  // The regulator reads the hospitals' alerts and manages only the registry's own.
+  const regulator = endOf(usePrincipal().role) === 'regulator';
+  const manages = (a: Alert) => !regulator || a.scope === 'registry';
   const [closing, setClosing] = useState<Alert | null>(null);
   const [note, setNote] = useState('');
   const act = async (work: () => Promise<unknown>) => {
@@ -55,7 +60,7 @@ export function AlertsPage() {
             title: t('common.actions'),
             render: (_, a) => (
               <Space>
-                {a.status === 'open' && (
+                {manages(a) && a.status === 'open' && (
                   <Button
                     size="small"
                     onClick={() => void act(() => endpoints.acknowledgeAlert(a.id, a.version))}
@@ -64,7 +69,7 @@ export function AlertsPage() {
                     {t('alerts.acknowledge')}
                   </Button>
                 )}
-                {a.status !== 'closed' && (
+                {manages(a) && a.status !== 'closed' && (
                   <Button size="small" onClick={() => setClosing(a)} data-testid="alert-close">
                     {t('alerts.close')}
                   </Button>
