@@ -385,4 +385,30 @@ describe.each(ENGINES)('follow-up, adverse events, symptoms and alerts on %s', (
     });
     expect(closed.json()).toMatchObject({ status: 'closed' });
   });
+
+  it('flags visits past their window to the hospital and the regulator; an attended visit leaves the list', async () => {
+    // Enrolled with infusion on 2025-01-01: the day 30 visit window closed on 2025-02-07.
+    const mine = (await call('dr.zhou', 'GET', '/api/followup/overdue-visits')).json<Json[]>();
+    const d30 = mine.find((v) => v.patientId === li && v.label === 'D30')!;
+    expect(d30).toMatchObject({ windowEnd: '2025-02-07' });
+    expect(d30.daysOverdue as number).toBeGreaterThan(0);
+    expect(
+      (await call('inspector', 'GET', '/api/followup/overdue-visits'))
+        .json<Json[]>()
+        .some((v) => v.id === d30.id),
+    ).toBe(true);
+    expect(
+      (await call('dr.he', 'GET', '/api/followup/overdue-visits'))
+        .json<Json[]>()
+        .some((v) => v.id === d30.id),
+    ).toBe(false);
+    expect((await call('guardian.li', 'GET', '/api/followup/overdue-visits')).statusCode).toBe(403);
+    const attended = await call('dr.zhou', 'POST', `/api/followup/visits/${d30.id}/attended`, {
+      attendedOn: '2025-01-30',
+      version: d30.version,
+    });
+    expect(attended.statusCode).toBe(200);
+    const after = (await call('dr.zhou', 'GET', '/api/followup/overdue-visits')).json<Json[]>();
+    expect(after.some((v) => v.id === d30.id)).toBe(false);
+  });
 });

@@ -16,7 +16,12 @@ import {
   type GradeProposal,
   proposeGradeFromLab,
 } from '@cgtlink/domain/followup/grade-proposal';
-import { followUpSchedule, type Protocol, visitStatus } from '@cgtlink/domain/followup/schedule';
+import {
+  followUpSchedule,
+  isLostToFollowUp,
+  type Protocol,
+  visitStatus,
+} from '@cgtlink/domain/followup/schedule';
 import { DomainInputError } from '@cgtlink/domain/grading/input';
 import { type Kysely, sql } from 'kysely';
 import { appendAudit, diffValues } from '../audit/audit-log';
@@ -266,6 +271,121 @@ export class FollowupService {
         newValues: { ...enrolment, visits: schedule.length },
       });
       return enrolment;
+    });
+  }
+
+  /**
+   * Visits past their window and not attended, for active enrolments: the hospital its own patients', the
+   * regulator every hospital's (de-identified). Each row says whether the patient is now lost to follow-up.
+   */
+  async overdueVisits(ctx: RequestContext) {
+    require(ctx.principal, 'followup.read', 'read follow-up visits');
+    if (ctx.principal.role === 'patient') throw new Forbidden('a patient sees visits in their own record');
+    const today = this.today();
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      let q = tx
+        .selectFrom('followup_visit as v')
+        .innerJoin('followup_enrolment as e', 'e.patient_id', 'v.patient_id')
+        .innerJoin('patient as p', 'p.id', 'v.patient_id')
+        .select([
+          'v.id',
+          'v.patient_id',
+          'p.pseudonym',
+          'v.hospital_id',
+          'v.label',
+          'v.due_date',
+          'v.window_start',
+          'v.window_end',
+          'v.version',
+          'e.product_name',
+        ])
+        .where('v.attended_on', 'is', null)
+        .where('v.window_end', '<', today)
+        .where('e.status', '=', 'active')
+        .orderBy('v.window_end')
+        .limit(1000);
+      if (ctx.principal.organizationKind === 'hospital')
+        q = q.where('v.hospital_id', '=', ctx.principal.organizationId);
+      const rows = await q.execute();
+      const patientIds = [...new Set(rows.map((r) => r.patient_id))];
+      const contacts =
+        patientIds.length === 0
+          ? []
+          : await tx
+              .selectFrom('followup_visit')
+              .select(['patient_id', (eb) => eb.fn.max('attended_on').as('last')])
+              .where('patient_id', 'in', patientIds)
+              .groupBy('patient_id')
+              .execute();
+      const lastContact = new Map(contacts.map((c) => [c.patient_id, (c.last as string | null) ?? null]));
+      const byPatient = new Map<string, typeof rows>();
+      for (const r of rows) byPatient.set(r.patient_id, [...(byPatient.get(r.patient_id) ?? []), r]);
+      await appendAudit(tx, ctx, {
+        action: 'read',
+        entityType: 'followup_visit',
+        entityId: null,
+        newValues: { overdue: rows.length },
+      });
+      return rows.map((r) => {
+        const visit = {
+          label: r.label,
+          dueDate: r.due_date,
+          windowStart: r.window_start,
+          windowEnd: r.window_end,
+        };
+        const missed = (byPatient.get(r.patient_id) ?? []).map((m) => ({
+          visit: {
+            label: m.label,
+            dueDate: m.due_date,
+            windowStart: m.window_start,
+            windowEnd: m.window_end,
+          },
+          attendedOn: null,
+        }));
+        return {
+          id: r.id,
+          patientId: r.patient_id,
+          pseudonym: r.pseudonym,
+          hospitalId: r.hospital_id,
+          productName: r.product_name,
+          ...visit,
+          daysOverdue: Math.round((Date.parse(today) - Date.parse(r.window_end)) / 86_400_000),
+          lostToFollowUp: isLostToFollowUp(missed, lastContact.get(r.patient_id) ?? null, today),
+          version: r.version,
+        };
+      });
+    });
+  }
+
+  /** Records that a planned visit took place. */
+  async attendVisit(ctx: RequestContext, id: string, input: { attendedOn: string; version: number }) {
+    require(ctx.principal, 'followup.write', 'record visits');
+    checkDate(input.attendedOn, 'attendedOn', this.today());
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const before = await tx
+        .selectFrom('followup_visit')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!before) throw new NotFound('visit');
+      await this.#patient(tx, ctx.principal, before.patient_id);
+      const row = await tx
+        .updateTable('followup_visit')
+        .set({ attended_on: input.attendedOn, version: before.version + 1 })
+        .where('id', '=', id)
+        .where('version', '=', input.version)
+        .returning(['id', 'attended_on', 'version'])
+        .executeTakeFirst();
+      if (!row)
+        throw new Conflict('the visit was changed by someone else; reload it', { version: before.version });
+      await appendAudit(tx, ctx, {
+        action: 'update',
+        entityType: 'followup_visit',
+        entityId: id,
+        oldValues: { attendedOn: before.attended_on },
+        newValues: { attendedOn: input.attendedOn },
+      });
+      return { id: row.id, attendedOn: row.attended_on, version: row.version };
     });
   }
 

@@ -340,3 +340,24 @@ export const MonitoringOut = z.object({
   ),
   raised: z.number(),
 });
+
+export const OverdueVisitOut = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  pseudonym: z.string(),
+  hospitalId: z.string(),
+  productName: z.string(),
+  label: z.string(),
+  dueDate: z.string(),
+  windowStart: z.string(),
+  windowEnd: z.string(),
+  daysOverdue: z.number(),
+  lostToFollowUp: z.boolean(),
+  version: z.number().int(),
+});
+export const VisitAttend = z.strictObject({ attendedOn: IsoDate, version: z.number().int().positive() });
+export const VisitOut = z.object({
+  id: z.string(),
+  attendedOn: z.string().nullable(),
+  version: z.number().int(),
+});

@@ -14,6 +14,7 @@ import type {
   Organization,
   OrganizationCreate,
   OrganizationPatch,
+  OverdueVisit,
   Patient,
   PatientCreate,
   Session,
@@ -85,4 +86,7 @@ export const endpoints = {
     api.post<Alert>(`/api/alerts/${encodeURIComponent(id)}/close`, { version, note }),
   runMonitoring: (expectedPerPatientYear: number) =>
     api.post<MonitoringReport>('/api/safety/monitoring', { expectedPerPatientYear }),
+  overdueVisits: () => api.get<OverdueVisit[]>('/api/followup/overdue-visits'),
+  attendVisit: (id: string, attendedOn: string, version: number) =>
+    api.post<unknown>(`/api/followup/visits/${encodeURIComponent(id)}/attended`, { attendedOn, version }),
 };

@@ -34,3 +34,4 @@ export type SymptomReport = z.infer<typeof Followup.SymptomReportOut>;
 export type SymptomReportCreate = z.input<typeof Followup.SymptomReportCreate>;
 export type Alert = z.infer<typeof Followup.AlertOut>;
 export type MonitoringReport = z.infer<typeof Followup.MonitoringOut>;
+export type OverdueVisit = z.infer<typeof Followup.OverdueVisitOut>;

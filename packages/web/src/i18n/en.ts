@@ -379,6 +379,9 @@ export const en: Messages<typeof zhCN> = {
     acknowledge: 'Acknowledge',
     close: 'Close',
     note: 'Closing note',
+    overdueVisits: 'Overdue visits',
+    daysOverdue: 'Days overdue',
+    lostToFollowUp: 'Lost to follow-up',
     status: {
       open: 'Open',
       acknowledged: 'Acknowledged',

@@ -374,6 +374,9 @@ export const zhCN = {
     acknowledge: '确认',
     close: '关闭',
     note: '关闭说明',
+    overdueVisits: '逾期随访',
+    daysOverdue: '逾期天数',
+    lostToFollowUp: '失访',
     status: {
       open: '待处理',
       acknowledged: '已确认',

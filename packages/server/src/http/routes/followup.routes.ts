@@ -21,6 +21,7 @@ import {
   ObservationCreate,
   ObservationOut,
   ObservationPatch,
+  OverdueVisitOut,
   PatientIdParams,
   Retraction,
   SymptomQuery,
@@ -28,6 +29,8 @@ import {
   SymptomReportOut,
   TransfusionCreate,
   TransfusionOut,
+  VisitAttend,
+  VisitOut,
 } from '../followup.schemas';
 import { IdParams } from '../schemas';
 
@@ -267,5 +270,30 @@ export const followupRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asy
       },
     },
     async (request) => platform.safetyMonitor.run(contextOf(request), request.body),
+  );
+  app.get(
+    '/api/followup/overdue-visits',
+    {
+      schema: {
+        tags,
+        summary:
+          'Visits past their window (hospital: own patients; regulator: all, de-identified), lost to follow-up flagged',
+        response: { 200: z.array(OverdueVisitOut) },
+      },
+    },
+    async (request) => followup.overdueVisits(contextOf(request)),
+  );
+  app.post(
+    '/api/followup/visits/:id/attended',
+    {
+      schema: {
+        tags,
+        summary: 'Record that a planned visit took place',
+        params: IdParams,
+        body: VisitAttend,
+        response: { 200: VisitOut },
+      },
+    },
+    async (request) => followup.attendVisit(contextOf(request), request.params.id, request.body),
   );
 };
