@@ -411,4 +411,42 @@ describe.each(ENGINES)('follow-up, adverse events, symptoms and alerts on %s', (
     const after = (await call('dr.zhou', 'GET', '/api/followup/overdue-visits')).json<Json[]>();
     expect(after.some((v) => v.id === d30.id)).toBe(false);
   });
+
+  it('grades a CRS form by the ASTCT rules; the clinician may override it with a reason', async () => {
+    const base = {
+      term: 'Cytokine release syndrome',
+      onsetDate: day(3),
+      awarenessDate: day(3),
+      seriousness: ['hospitalization'],
+      causalityProduct: 'probable',
+      causalityProcedure: 'unrelated',
+      expected: true,
+      outcome: 'recovered',
+      form: {
+        kind: 'crs',
+        input: {
+          maxTemperatureC: 39.2,
+          hypotension: true,
+          vasopressors: ['norepinephrine'],
+          oxygen: { device: 'none' },
+        },
+      },
+    };
+    const ok = await call('dr.zhou', 'POST', `/api/patients/${li}/adverse-events`, { ...base, grade: 3 });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({ grade: 3, proposedGrade: 3, ctcaeTerm: 'Cytokine release syndrome' });
+    expect(ok.json().proposalReason).toMatch(/ASTCT CRS grade 3/);
+    const noReason = await call('dr.zhou', 'POST', `/api/patients/${li}/adverse-events`, {
+      ...base,
+      grade: 2,
+    });
+    expect(noReason.json().errors[0].field).toBe('overrideReason');
+    const bad = await call('dr.zhou', 'POST', `/api/patients/${li}/adverse-events`, {
+      ...base,
+      grade: 3,
+      form: { kind: 'crs', input: { hypotension: true, oxygen: { device: 'none' } } },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('maxTemperatureC');
+  });
 });

@@ -16,6 +16,7 @@ import {
   type GradeProposal,
   proposeGradeFromLab,
 } from '@cgtlink/domain/followup/grade-proposal';
+import { type GradedForm, gradeForm } from '@cgtlink/domain/followup/graded-forms';
 import {
   followUpSchedule,
   isLostToFollowUp,
@@ -170,6 +171,8 @@ export interface NewAdverseEvent {
   outcome: string;
   awarenessDate: string;
   narrative?: string | null | undefined;
+  /** A GVHD, CRS or ICANS form: its own rules propose the term and grade. */
+  form?: { kind: string; input: Record<string, unknown> } | null | undefined;
 }
 
 export interface AdverseEventFollowUp {
@@ -182,6 +185,8 @@ export interface AdverseEventFollowUp {
   note?: string | null | undefined;
   version: number;
 }
+
+type CtcaeGradeValue = GradeProposal['grade'];
 
 type ObservationRow = Awaited<ReturnType<FollowupService['selectObservations']>>[number];
 
@@ -686,7 +691,12 @@ export class FollowupService {
         .select(['filing_id', 'product_name', 'reference_terms'])
         .where('patient_id', '=', patientId)
         .executeTakeFirst();
-      let proposal: GradeProposal | null = null;
+      let proposal: { termName: string; grade: CtcaeGradeValue; reason: string } | null = null;
+      if (input.form) {
+        if (input.sourceObservationId)
+          throw new InvalidInput('form', 'give a form or a laboratory result, not both');
+        proposal = checked(() => gradeForm(input.form as unknown as GradedForm));
+      }
       if (input.sourceObservationId) {
         const obs = await tx
           .selectFrom('observation')
@@ -738,7 +748,9 @@ export class FollowupService {
           ctcae_term: proposal?.termName ?? null,
           grade: decision.grade,
           proposed_grade: decision.proposedGrade,
-          proposal: proposal ? JSON.stringify(proposal) : null,
+          proposal: proposal
+            ? JSON.stringify({ ...proposal, ...(input.form ? { form: input.form } : {}) })
+            : null,
           override_reason: decision.overrideReason,
           source_observation_id: input.sourceObservationId ?? null,
           symptom_report_id: input.symptomReportId ?? null,

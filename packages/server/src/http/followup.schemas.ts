@@ -1,5 +1,6 @@
 import { LAB_CODES } from '@cgtlink/domain/followup/catalog';
 import { CAUSALITY, SERIOUSNESS_CRITERIA } from '@cgtlink/domain/followup/expedited';
+import { GRADED_FORMS } from '@cgtlink/domain/followup/graded-forms';
 import { PRO_SYMPTOMS } from '@cgtlink/domain/followup/pro-ctcae';
 import { PROTOCOLS } from '@cgtlink/domain/followup/schedule';
 import { z } from 'zod';
@@ -118,6 +119,7 @@ export const AdverseEventCreate = z.strictObject({
   outcome: Outcome,
   awarenessDate: IsoDate,
   narrative: z.string().trim().max(4000).nullish(),
+  form: z.strictObject({ kind: z.enum(GRADED_FORMS), input: z.record(z.string(), z.unknown()) }).nullish(),
 });
 export const AdverseEventFollowUpBody = z.strictObject({
   grade: z.number().int().min(1).max(5).optional(),
