@@ -449,4 +449,31 @@ describe.each(ENGINES)('follow-up, adverse events, symptoms and alerts on %s', (
     expect(bad.statusCode).toBe(400);
     expect(bad.json().errors[0].field).toBe('maxTemperatureC');
   });
+
+  it('imports results from CSV all or nothing, naming the bad row and field', async () => {
+    const before = (await call('dr.zhou', 'GET', `/api/patients/${other}/followup`)).json().observations
+      .length;
+    const bad = await call('dr.zhou', 'POST', `/api/patients/${other}/observations/import`, {
+      csv: 'code,value,unit,observedOn\nhb,9.1,g/dL,2025-03-01\nferritin,1800,mg/L,2025-03-01\n',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('rows[2].valueUnit');
+    expect(
+      (await call('dr.zhou', 'GET', `/api/patients/${other}/followup`)).json().observations,
+    ).toHaveLength(before);
+    const ok = await call('dr.zhou', 'POST', `/api/patients/${other}/observations/import`, {
+      csv: 'code,value,unit,observedOn,uln\r\nhb,91,g/L,2025-03-01,\r\nalt,35,U/L,2025-03-01,40\r\n',
+    });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toEqual({ imported: 2 });
+    const after = (await call('dr.zhou', 'GET', `/api/patients/${other}/followup`)).json().observations;
+    expect(after.find((o: Json) => o.code === 'hb')).toMatchObject({ valueCanonical: 9.1, source: 'csv' });
+    expect(
+      (
+        await call('dr.he', 'POST', `/api/patients/${other}/observations/import`, {
+          csv: 'code,value,unit,observedOn\nhb,9,g/dL,2025-03-01',
+        })
+      ).statusCode,
+    ).toBe(404);
+  });
 });

@@ -35,6 +35,7 @@ describe('observation catalogue', () => {
     expect(() => toCanonicalLab('hb', 9, 'mg/mL')).toThrow(DomainInputError);
     expect(() => toCanonicalLab('hb', 9, 'mg/mL')).toThrow(/valueUnit/);
     expect(() => toCanonicalLab('chimerism', 101, '%')).toThrow(/between 0 and 100/);
+    expect(() => toCanonicalLab('ferritin', 1800, 'mg/L')).toThrow(/valueUnit/);
     expect(() => labCodeInfo('sodium')).toThrow(/unknown laboratory code/);
   });
 });

@@ -406,27 +406,88 @@ export class FollowupService {
     const values = normalizeObservation(input);
     return withPrincipal(this.db, ctx.principal, async (tx) => {
       const patient = await this.#patient(tx, ctx.principal, patientId);
-      const row = await tx
-        .insertInto('observation')
-        .values({
-          ...values,
-          patient_id: patientId,
-          hospital_id: patient.hospital_id,
-          source,
-          recorded_by: ctx.principal.userId,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const observation = observationOf(row);
-      await appendAudit(tx, ctx, {
-        action: 'create',
-        entityType: 'observation',
-        entityId: observation.id,
-        newValues: { patientId, ...pick(observation) },
-      });
+      const observation = await this.#insertObservation(tx, ctx, patient, values, source);
       await this.#raiseLaboratoryWarnings(tx, ctx, patient);
       return observation;
     });
+  }
+
+  /**
+   * Imports laboratory results from CSV text (header `code,value,unit,observedOn` and optionally `lln`, `uln`,
+   * `limitUnit`), all or nothing: one bad row refuses the whole file, naming the row and the field
+   * (`rows[3].unit`, counting data rows from 1).
+   */
+  async importObservationsCsv(
+    ctx: RequestContext,
+    patientId: string,
+    csv: string,
+  ): Promise<{ imported: number }> {
+    require(ctx.principal, 'followup.write', 'import observations');
+    const rows = parseSimpleCsv(csv);
+    const values = rows.map((row, i) => {
+      const field = (name: string) => `rows[${i + 1}].${name}`;
+      const number = (name: string, required: boolean) => {
+        const text = row[name]?.trim() ?? '';
+        if (text === '') {
+          if (required) throw new InvalidInput(field(name), 'required');
+          return null;
+        }
+        const n = Number(text);
+        if (!Number.isFinite(n)) throw new InvalidInput(field(name), `not a number: ${text}`);
+        return n;
+      };
+      try {
+        return normalizeObservation({
+          code: row.code?.trim() ?? '',
+          value: number('value', true) as number,
+          unit: row.unit?.trim() ?? '',
+          observedOn: row.observedOn?.trim() ?? '',
+          lln: number('lln', false),
+          uln: number('uln', false),
+          limitUnit: row.limitUnit?.trim() || null,
+        });
+      } catch (error) {
+        if (error instanceof InvalidInput) {
+          const e = (error.extra.errors as { field: string; message: string }[])[0]!;
+          throw new InvalidInput(field(e.field), e.message);
+        }
+        throw error;
+      }
+    });
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const patient = await this.#patient(tx, ctx.principal, patientId);
+      for (const v of values) await this.#insertObservation(tx, ctx, patient, v, 'csv');
+      await this.#raiseLaboratoryWarnings(tx, ctx, patient);
+      return { imported: values.length };
+    });
+  }
+
+  async #insertObservation(
+    tx: Tx,
+    ctx: RequestContext,
+    patient: { id: string; hospital_id: string },
+    values: ReturnType<typeof normalizeObservation>,
+    source: 'manual' | 'csv' | 'api' | 'seed',
+  ): Promise<Observation> {
+    const row = await tx
+      .insertInto('observation')
+      .values({
+        ...values,
+        patient_id: patient.id,
+        hospital_id: patient.hospital_id,
+        source,
+        recorded_by: ctx.principal.userId,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const observation = observationOf(row);
+    await appendAudit(tx, ctx, {
+      action: 'create',
+      entityType: 'observation',
+      entityId: observation.id,
+      newValues: { patientId: patient.id, ...pick(observation) },
+    });
+    return observation;
   }
 
   /** Corrects a result (value, unit, date, or marks it entered in error), with a reason, optimistic locking. */
@@ -653,6 +714,7 @@ export class FollowupService {
         .executeTakeFirst();
       if (!obs) throw new NotFound('observation');
       await this.#patient(tx, ctx.principal, obs.patient_id);
+      await appendAudit(tx, ctx, { action: 'read', entityType: 'observation', entityId: observationId });
       return proposalOf(obs);
     });
   }
@@ -1261,4 +1323,29 @@ export function endpointsOf(
   transfusions: Transfusion[],
 ): Endpoints {
   return checked(() => computeEndpoints(endpointInputOf(enrolment, observations, transfusions)));
+}
+
+/**
+ * A minimal CSV reader for laboratory exports: comma-separated, first line the header, no quoted fields (a
+ * quote is refused rather than misread). Blank lines are skipped; at most 5000 rows.
+ */
+export function parseSimpleCsv(text: string): Record<string, string>[] {
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
+  if (lines.length < 2) throw new InvalidInput('csv', 'expected a header line and at least one row');
+  if (lines.length > 5001) throw new InvalidInput('csv', 'at most 5000 rows per file');
+  if (text.includes('"')) throw new InvalidInput('csv', 'quoted fields are not supported');
+  const header = lines[0]!.split(',').map((h) => h.trim());
+  for (const required of ['code', 'value', 'unit', 'observedOn']) {
+    if (!header.includes(required)) throw new InvalidInput('csv', `the header lacks the column ${required}`);
+  }
+  return lines.slice(1).map((line, i) => {
+    const cells = line.split(',');
+    if (cells.length !== header.length) {
+      throw new InvalidInput(`rows[${i + 1}]`, `expected ${header.length} fields, got ${cells.length}`);
+    }
+    return Object.fromEntries(header.map((h, j) => [h, cells[j]!]));
+  });
 }

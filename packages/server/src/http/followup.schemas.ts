@@ -363,3 +363,11 @@ export const VisitOut = z.object({
   attendedOn: z.string().nullable(),
   version: z.number().int(),
 });
+
+export const ObservationImport = z.strictObject({
+  csv: z
+    .string()
+    .min(1)
+    .max(512 * 1024),
+});
+export const ImportOut = z.object({ imported: z.number().int() });

@@ -16,9 +16,11 @@ import {
   ExpeditedSubmission,
   FollowupOut,
   GradeProposalOut,
+  ImportOut,
   MonitoringBody,
   MonitoringOut,
   ObservationCreate,
+  ObservationImport,
   ObservationOut,
   ObservationPatch,
   OverdueVisitOut,
@@ -295,5 +297,28 @@ export const followupRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asy
       },
     },
     async (request) => followup.attendVisit(contextOf(request), request.params.id, request.body),
+  );
+  app.post(
+    '/api/patients/:patientId/observations/import',
+    {
+      schema: {
+        tags,
+        summary:
+          'Import laboratory results from CSV (code,value,unit,observedOn[,lln,uln,limitUnit]); all or nothing',
+        params: PatientIdParams,
+        body: ObservationImport,
+        response: { 201: ImportOut },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await followup.importObservationsCsv(
+            contextOf(request),
+            request.params.patientId,
+            request.body.csv,
+          ),
+        ),
   );
 };
