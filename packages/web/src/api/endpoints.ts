@@ -89,4 +89,14 @@ export const endpoints = {
   overdueVisits: () => api.get<OverdueVisit[]>('/api/followup/overdue-visits'),
   attendVisit: (id: string, attendedOn: string, version: number) =>
     api.post<unknown>(`/api/followup/visits/${encodeURIComponent(id)}/attended`, { attendedOn, version }),
+  enrol: (
+    patientId: string,
+    body: {
+      productName: string;
+      graftSource: string;
+      protocol: string;
+      infusionDate: string;
+      referenceTerms: string[];
+    },
+  ) => api.post<unknown>(`/api/patients/${encodeURIComponent(patientId)}/followup/enrolment`, body),
 };

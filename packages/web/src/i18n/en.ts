@@ -292,6 +292,10 @@ export const en: Messages<typeof zhCN> = {
     late: 'Late',
     fromSymptom: 'From the patient’s symptom report',
     saved: 'Saved',
+    graftSource: 'Graft source',
+    referenceTerms: 'Reference list of expected events',
+    enrol: 'Enrol in follow-up',
+    units: 'Units',
   },
   seriousness: {
     death: 'Death',

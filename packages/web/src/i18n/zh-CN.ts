@@ -287,6 +287,10 @@ export const zhCN = {
     late: '逾期',
     fromSymptom: '来自患者症状报告',
     saved: '已保存',
+    graftSource: '移植物来源',
+    referenceTerms: '预期不良事件参考清单',
+    enrol: '纳入随访',
+    units: '单位数',
   },
   seriousness: {
     death: '死亡',
