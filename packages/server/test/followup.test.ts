@@ -476,4 +476,89 @@ describe.each(ENGINES)('follow-up, adverse events, symptoms and alerts on %s', (
       ).statusCode,
     ).toBe(404);
   });
+
+  it('takes the patient’s transfusion diary as unconfirmed entries (not counted) that only the hospital confirms', async () => {
+    const entry = await call('guardian.li', 'POST', '/api/transfusion-diary', {
+      givenOn: day(20),
+      product: 'red-cells',
+      volumeMl: 300,
+    });
+    expect(entry.statusCode).toBe(201);
+    expect(entry.json()).toMatchObject({ status: 'patient-reported', source: 'patient' });
+    const me = await principalOf('guardian.li');
+    await expect(
+      withPrincipal(t.platform.database.db, me, async (tx) =>
+        sql`insert into transfusion (patient_id, hospital_id, given_on, product, volume_ml, source, status, recorded_by)
+            values (${li}, ${me.organizationId}, '2025-02-01', 'red-cells', 300, 'patient', 'final', ${me.userId})`.execute(
+          tx,
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    expect(
+      (
+        await call('dr.zhou', 'POST', '/api/transfusion-diary', {
+          givenOn: day(20),
+          product: 'red-cells',
+          volumeMl: 1,
+        })
+      ).statusCode,
+    ).toBe(403);
+    const confirmed = await call('dr.zhou', 'POST', `/api/transfusions/${entry.json().id}/confirm`, {
+      version: 1,
+    });
+    expect(confirmed.json()).toMatchObject({ status: 'final' });
+    expect(
+      (await call('dr.zhou', 'POST', `/api/transfusions/${entry.json().id}/confirm`, { version: 2 }))
+        .statusCode,
+    ).toBe(409);
+  });
+});
+
+describe('end points ignore records not yet final', () => {
+  it('counts a platelet transfusion only when final (platelet engraftment needs 7 transfusion-free days)', async () => {
+    const { endpointsOf } = await import('../src/followup/followup.service');
+    const enrolment = {
+      id: 'e',
+      patientId: 'p',
+      filingId: null,
+      productName: 'x',
+      graftSource: 'gene-therapy' as const,
+      protocol: 'gene-therapy' as const,
+      infusionDate: INFUSION,
+      referenceTerms: [],
+      status: 'active',
+      version: 1,
+    };
+    const plt = [10, 20, 22, 24].map((d, i) => ({
+      id: `o${i}`,
+      patientId: 'p',
+      code: 'platelets' as const,
+      loinc: '777-3',
+      value: d === 10 ? 5 : 30,
+      unit: '10^9/L',
+      valueCanonical: d === 10 ? 5 : 30,
+      canonicalUnit: '10^9/L',
+      llnCanonical: null,
+      ulnCanonical: null,
+      observedOn: day(d),
+      source: 'api',
+      status: 'final',
+      version: 1,
+    }));
+    const tx = (status: string) => [
+      {
+        id: 't',
+        patientId: 'p',
+        givenOn: day(18),
+        product: 'platelets' as const,
+        volumeMl: 250,
+        units: null,
+        source: 'patient',
+        status,
+        version: 1,
+      },
+    ];
+    expect(endpointsOf(enrolment, plt, tx('patient-reported')).engraftment.platelet.engraftmentDay).toBe(20);
+    expect(endpointsOf(enrolment, plt, tx('final')).engraftment.platelet.engraftmentDay).toBeUndefined();
+  });
 });

@@ -593,6 +593,87 @@ export class FollowupService {
     });
   }
 
+  /** The patient's transfusion diary: an entry for their own record, counted once the hospital confirms it. */
+  async reportTransfusion(
+    ctx: RequestContext,
+    input: {
+      givenOn: string;
+      product: Transfusion['product'];
+      volumeMl?: number | null | undefined;
+      units?: number | null | undefined;
+    },
+  ): Promise<Transfusion> {
+    if (!can(ctx.principal, 'symptom.report') || !ctx.principal.patientId) {
+      throw new Forbidden('only a patient or guardian keeps a transfusion diary');
+    }
+    checkDate(input.givenOn, 'givenOn', this.today());
+    if (input.volumeMl == null && input.units == null) {
+      throw new InvalidInput('volumeMl', 'give the volume in mL or the number of units');
+    }
+    const patientId = ctx.principal.patientId;
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const patient = await this.#patient(tx, ctx.principal, patientId);
+      const row = await tx
+        .insertInto('transfusion')
+        .values({
+          patient_id: patientId,
+          hospital_id: patient.hospital_id,
+          given_on: input.givenOn,
+          product: input.product,
+          volume_ml: input.volumeMl ?? null,
+          units: input.units ?? null,
+          source: 'patient',
+          status: 'patient-reported',
+          recorded_by: ctx.principal.userId,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await appendAudit(tx, ctx, {
+        action: 'create',
+        entityType: 'transfusion',
+        entityId: row.id,
+        newValues: { patientId, givenOn: input.givenOn, product: input.product, status: 'patient-reported' },
+      });
+      return transfusionOf(row);
+    });
+  }
+
+  /** The hospital confirms a diary entry; from then on it counts in the end points. */
+  async confirmTransfusion(
+    ctx: RequestContext,
+    id: string,
+    input: { version: number },
+  ): Promise<Transfusion> {
+    require(ctx.principal, 'followup.write', 'confirm transfusions');
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const before = await tx.selectFrom('transfusion').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!before) throw new NotFound('transfusion');
+      const patient = await this.#patient(tx, ctx.principal, before.patient_id);
+      if (before.status !== 'patient-reported')
+        throw new Conflict('only a patient-reported entry is confirmed');
+      const row = await tx
+        .updateTable('transfusion')
+        .set({ status: 'final', version: before.version + 1, updated_at: new Date() })
+        .where('id', '=', id)
+        .where('version', '=', input.version)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row)
+        throw new Conflict('the transfusion was changed by someone else; reload it', {
+          version: before.version,
+        });
+      await appendAudit(tx, ctx, {
+        action: 'update',
+        entityType: 'transfusion',
+        entityId: id,
+        oldValues: { status: 'patient-reported' },
+        newValues: { status: 'final' },
+      });
+      await this.#raiseLaboratoryWarnings(tx, ctx, patient);
+      return transfusionOf(row);
+    });
+  }
+
   /** Marks a transfusion entered in error (with a reason); end points recompute without it. */
   async retractTransfusion(
     ctx: RequestContext,

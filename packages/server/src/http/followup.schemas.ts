@@ -371,3 +371,5 @@ export const ObservationImport = z.strictObject({
     .max(512 * 1024),
 });
 export const ImportOut = z.object({ imported: z.number().int() });
+
+export const VersionBody = z.strictObject({ version: z.number().int().positive() });

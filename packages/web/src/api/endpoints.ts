@@ -99,4 +99,7 @@ export const endpoints = {
       referenceTerms: string[];
     },
   ) => api.post<unknown>(`/api/patients/${encodeURIComponent(patientId)}/followup/enrolment`, body),
+  reportTransfusion: (body: TransfusionCreate) => api.post<unknown>('/api/transfusion-diary', body),
+  confirmTransfusion: (id: string, version: number) =>
+    api.post<unknown>(`/api/transfusions/${encodeURIComponent(id)}/confirm`, { version }),
 };

@@ -468,7 +468,25 @@ export function FollowupPage() {
                 { title: t('followup.productKind'), dataIndex: 'product' },
                 { title: t('followup.volumeMl'), dataIndex: 'volumeMl' },
                 { title: t('followup.units'), dataIndex: 'units' },
-                { title: t('common.status'), dataIndex: 'status' },
+                {
+                  title: t('common.status'),
+                  render: (_, x) =>
+                    x.status === 'patient-reported' && mayWrite ? (
+                      <Button
+                        size="small"
+                        onClick={() =>
+                          void endpoints
+                            .confirmTransfusion(x.id, x.version)
+                            .then(() => data.reload())
+                            .catch((e: unknown) => void message.error(String(e)))
+                        }
+                      >
+                        {t('followup.confirm')}
+                      </Button>
+                    ) : (
+                      x.status
+                    ),
+                },
               ]}
             />
           </Card>

@@ -31,6 +31,7 @@ import {
   SymptomReportOut,
   TransfusionCreate,
   TransfusionOut,
+  VersionBody,
   VisitAttend,
   VisitOut,
 } from '../followup.schemas';
@@ -320,5 +321,32 @@ export const followupRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asy
             request.body.csv,
           ),
         ),
+  );
+  app.post(
+    '/api/transfusion-diary',
+    {
+      schema: {
+        tags: ['patient end'],
+        summary:
+          'A transfusion-diary entry by the patient or guardian (counted once the hospital confirms it)',
+        body: TransfusionCreate,
+        response: { 201: TransfusionOut },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await followup.reportTransfusion(contextOf(request), request.body)),
+  );
+  app.post(
+    '/api/transfusions/:id/confirm',
+    {
+      schema: {
+        tags,
+        summary: 'Confirm a patient-reported transfusion',
+        params: IdParams,
+        body: VersionBody,
+        response: { 200: TransfusionOut },
+      },
+    },
+    async (request) => followup.confirmTransfusion(contextOf(request), request.params.id, request.body),
   );
 };
