@@ -71,3 +71,38 @@ describe('from the patient end to the regulator', () => {
     await regulator.context.close();
   });
 });
+
+describe('the hospital follow-up page', () => {
+  it('enrols a patient, records a result by hand in g/L and shows it converted, with the visit plan', async () => {
+    const { context, page } = await newPage(browser, baseUrl);
+    await signIn(page, 'dr.zhou');
+    await page
+      .getByRole('row', { name: /张雨桐/ })
+      .getByTestId('patient-open')
+      .click();
+    await page.getByTestId('patient-followup').click();
+    await page.getByTestId('followup-page').waitFor();
+    // The demo seed of the e2e server enrols nobody: the page offers the enrolment form.
+    await page.getByTestId('enrol-form').waitFor();
+    await page.getByTestId('enrol-product').fill('NS-β-globin LVV CD34+');
+    await page.getByTestId('enrol-date').click();
+    await page.getByTestId('enrol-date').fill('2025-01-01');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('enrol-submit').click();
+    await page.getByRole('cell', { name: 'D30', exact: true }).waitFor();
+    await page.getByTestId('obs-new').click();
+    await page.getByTestId('obs-value').fill('95');
+    // The unit select offers the hemoglobin units; choose g/L.
+    await page.locator('.ant-modal').getByText('g/dL', { exact: true }).click();
+    await openOptions(page)
+      .filter({ hasText: /^g\/L$/ })
+      .first()
+      .click();
+    await dropdownsClosed(page);
+    await page.getByTestId('obs-submit').click();
+    await page.getByRole('cell', { name: '95 g/L' }).waitFor();
+    await page.getByRole('cell', { name: '9.5 g/dL' }).first().waitFor();
+    expect(await page.getByTestId('chart-hb').count()).toBe(1);
+    await context.close();
+  });
+});

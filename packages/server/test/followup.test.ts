@@ -385,4 +385,180 @@ describe.each(ENGINES)('follow-up, adverse events, symptoms and alerts on %s', (
     });
     expect(closed.json()).toMatchObject({ status: 'closed' });
   });
+
+  it('flags visits past their window to the hospital and the regulator; an attended visit leaves the list', async () => {
+    // Enrolled with infusion on 2025-01-01: the day 30 visit window closed on 2025-02-07.
+    const mine = (await call('dr.zhou', 'GET', '/api/followup/overdue-visits')).json<Json[]>();
+    const d30 = mine.find((v) => v.patientId === li && v.label === 'D30')!;
+    expect(d30).toMatchObject({ windowEnd: '2025-02-07' });
+    expect(d30.daysOverdue as number).toBeGreaterThan(0);
+    expect(
+      (await call('inspector', 'GET', '/api/followup/overdue-visits'))
+        .json<Json[]>()
+        .some((v) => v.id === d30.id),
+    ).toBe(true);
+    expect(
+      (await call('dr.he', 'GET', '/api/followup/overdue-visits'))
+        .json<Json[]>()
+        .some((v) => v.id === d30.id),
+    ).toBe(false);
+    expect((await call('guardian.li', 'GET', '/api/followup/overdue-visits')).statusCode).toBe(403);
+    const attended = await call('dr.zhou', 'POST', `/api/followup/visits/${d30.id}/attended`, {
+      attendedOn: '2025-01-30',
+      version: d30.version,
+    });
+    expect(attended.statusCode).toBe(200);
+    const after = (await call('dr.zhou', 'GET', '/api/followup/overdue-visits')).json<Json[]>();
+    expect(after.some((v) => v.id === d30.id)).toBe(false);
+  });
+
+  it('grades a CRS form by the ASTCT rules; the clinician may override it with a reason', async () => {
+    const base = {
+      term: 'Cytokine release syndrome',
+      onsetDate: day(3),
+      awarenessDate: day(3),
+      seriousness: ['hospitalization'],
+      causalityProduct: 'probable',
+      causalityProcedure: 'unrelated',
+      expected: true,
+      outcome: 'recovered',
+      form: {
+        kind: 'crs',
+        input: {
+          maxTemperatureC: 39.2,
+          hypotension: true,
+          vasopressors: ['norepinephrine'],
+          oxygen: { device: 'none' },
+        },
+      },
+    };
+    const ok = await call('dr.zhou', 'POST', `/api/patients/${li}/adverse-events`, { ...base, grade: 3 });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toMatchObject({ grade: 3, proposedGrade: 3, ctcaeTerm: 'Cytokine release syndrome' });
+    expect(ok.json().proposalReason).toMatch(/ASTCT CRS grade 3/);
+    const noReason = await call('dr.zhou', 'POST', `/api/patients/${li}/adverse-events`, {
+      ...base,
+      grade: 2,
+    });
+    expect(noReason.json().errors[0].field).toBe('overrideReason');
+    const bad = await call('dr.zhou', 'POST', `/api/patients/${li}/adverse-events`, {
+      ...base,
+      grade: 3,
+      form: { kind: 'crs', input: { hypotension: true, oxygen: { device: 'none' } } },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('maxTemperatureC');
+  });
+
+  it('imports results from CSV all or nothing, naming the bad row and field', async () => {
+    const before = (await call('dr.zhou', 'GET', `/api/patients/${other}/followup`)).json().observations
+      .length;
+    const bad = await call('dr.zhou', 'POST', `/api/patients/${other}/observations/import`, {
+      csv: 'code,value,unit,observedOn\nhb,9.1,g/dL,2025-03-01\nferritin,1800,mg/L,2025-03-01\n',
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().errors[0].field).toBe('rows[2].valueUnit');
+    expect(
+      (await call('dr.zhou', 'GET', `/api/patients/${other}/followup`)).json().observations,
+    ).toHaveLength(before);
+    const ok = await call('dr.zhou', 'POST', `/api/patients/${other}/observations/import`, {
+      csv: 'code,value,unit,observedOn,uln\r\nhb,91,g/L,2025-03-01,\r\nalt,35,U/L,2025-03-01,40\r\n',
+    });
+    expect(ok.statusCode).toBe(201);
+    expect(ok.json()).toEqual({ imported: 2 });
+    const after = (await call('dr.zhou', 'GET', `/api/patients/${other}/followup`)).json().observations;
+    expect(after.find((o: Json) => o.code === 'hb')).toMatchObject({ valueCanonical: 9.1, source: 'csv' });
+    expect(
+      (
+        await call('dr.he', 'POST', `/api/patients/${other}/observations/import`, {
+          csv: 'code,value,unit,observedOn\nhb,9,g/dL,2025-03-01',
+        })
+      ).statusCode,
+    ).toBe(404);
+  });
+
+  it('takes the patient’s transfusion diary as unconfirmed entries (not counted) that only the hospital confirms', async () => {
+    const entry = await call('guardian.li', 'POST', '/api/transfusion-diary', {
+      givenOn: day(20),
+      product: 'red-cells',
+      volumeMl: 300,
+    });
+    expect(entry.statusCode).toBe(201);
+    expect(entry.json()).toMatchObject({ status: 'patient-reported', source: 'patient' });
+    const me = await principalOf('guardian.li');
+    await expect(
+      withPrincipal(t.platform.database.db, me, async (tx) =>
+        sql`insert into transfusion (patient_id, hospital_id, given_on, product, volume_ml, source, status, recorded_by)
+            values (${li}, ${me.organizationId}, '2025-02-01', 'red-cells', 300, 'patient', 'final', ${me.userId})`.execute(
+          tx,
+        ),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    expect(
+      (
+        await call('dr.zhou', 'POST', '/api/transfusion-diary', {
+          givenOn: day(20),
+          product: 'red-cells',
+          volumeMl: 1,
+        })
+      ).statusCode,
+    ).toBe(403);
+    const confirmed = await call('dr.zhou', 'POST', `/api/transfusions/${entry.json().id}/confirm`, {
+      version: 1,
+    });
+    expect(confirmed.json()).toMatchObject({ status: 'final' });
+    expect(
+      (await call('dr.zhou', 'POST', `/api/transfusions/${entry.json().id}/confirm`, { version: 2 }))
+        .statusCode,
+    ).toBe(409);
+  });
+});
+
+describe('end points ignore records not yet final', () => {
+  it('counts a platelet transfusion only when final (platelet engraftment needs 7 transfusion-free days)', async () => {
+    const { endpointsOf } = await import('../src/followup/followup.service');
+    const enrolment = {
+      id: 'e',
+      patientId: 'p',
+      filingId: null,
+      productName: 'x',
+      graftSource: 'gene-therapy' as const,
+      protocol: 'gene-therapy' as const,
+      infusionDate: INFUSION,
+      referenceTerms: [],
+      status: 'active',
+      version: 1,
+    };
+    const plt = [10, 20, 22, 24].map((d, i) => ({
+      id: `o${i}`,
+      patientId: 'p',
+      code: 'platelets' as const,
+      loinc: '777-3',
+      value: d === 10 ? 5 : 30,
+      unit: '10^9/L',
+      valueCanonical: d === 10 ? 5 : 30,
+      canonicalUnit: '10^9/L',
+      llnCanonical: null,
+      ulnCanonical: null,
+      observedOn: day(d),
+      source: 'api',
+      status: 'final',
+      version: 1,
+    }));
+    const tx = (status: string) => [
+      {
+        id: 't',
+        patientId: 'p',
+        givenOn: day(18),
+        product: 'platelets' as const,
+        volumeMl: 250,
+        units: null,
+        source: 'patient',
+        status,
+        version: 1,
+      },
+    ];
+    expect(endpointsOf(enrolment, plt, tx('patient-reported')).engraftment.platelet.engraftmentDay).toBe(20);
+    expect(endpointsOf(enrolment, plt, tx('final')).engraftment.platelet.engraftmentDay).toBeUndefined();
+  });
 });

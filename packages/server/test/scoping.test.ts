@@ -157,6 +157,16 @@ describe.each(ENGINES)('scoping and denials on %s', (engine) => {
       expect(new Set(rows.map((r) => r.hospital_id))).toEqual(new Set([me.organizationId]));
     });
 
+    it('returns only its own record to a patient principal, though the account belongs to the hospital', async () => {
+      const me = await principalOf(t, 'guardian.li');
+      const rows = await withPrincipal(
+        t.platform.database.db,
+        me,
+        async (tx) => (await sql<{ id: string }>`select id from patient`.execute(tx)).rows,
+      );
+      expect(rows.map((r) => r.id)).toEqual([me.patientId]);
+    });
+
     it('returns no patient rows at all to a laboratory principal', async () => {
       const me = await principalOf(t, 'qc.liang');
       const rows = await withPrincipal(

@@ -19,7 +19,7 @@ describe('side menu per end', () => {
     expect(mayOpen('hospital', 'organizations')).toBe(false);
   });
 
-  it('the regulator sees the overview, de-identified patients, filings, pathways, batches, safety and the audit trail', () => {
+  it('the regulator sees the overview, de-identified patients, filings, pathways, batches, safety, alerts and the audit trail', () => {
     expect(labels('regulator_inspector')).toEqual([
       'nav-overview',
       'nav-patients',
@@ -27,6 +27,7 @@ describe('side menu per end', () => {
       'nav-therapies',
       'nav-batches',
       'nav-safety',
+      'nav-alerts',
       'nav-audit',
     ]);
     expect(menuFor('regulator')[1]!.labelKey).toBe('nav.patientsDeid');

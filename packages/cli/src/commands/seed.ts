@@ -27,9 +27,9 @@ export function registerSeed(program: Command): void {
           'the demo seed is refused unless demo mode is on (CGTLINK_MODE=demo); it creates known passwords',
         );
       }
-      const { seedDemo } = await import('@cgtlink/server/seed/demo');
+      const { seedDemo, demoCohortSize } = await import('@cgtlink/server/seed/demo');
       await withPlatform({}, async (platform) => {
-        const { created, credentials } = await seedDemo(platform);
+        const { created, credentials } = await seedDemo(platform, { cohort: demoCohortSize() });
         printCredentials(credentials, created);
       });
     });

@@ -20,7 +20,7 @@ export function registerServe(program: Command): void {
       const { loadConfig } = await import('@cgtlink/server/config');
       const { openPlatform } = await import('@cgtlink/server/platform');
       const { buildApp } = await import('@cgtlink/server/http/app');
-      const { seedDemo } = await import('@cgtlink/server/seed/demo');
+      const { seedDemo, demoCohortSize } = await import('@cgtlink/server/seed/demo');
       let config: Config;
       try {
         config = loadConfig(process.env, {
@@ -34,7 +34,7 @@ export function registerServe(program: Command): void {
         throw new UsageError('--port must be 0–65535');
       const platform = await openPlatform(config);
       if (config.mode === 'demo') {
-        const { created, credentials } = await seedDemo(platform);
+        const { created, credentials } = await seedDemo(platform, { cohort: demoCohortSize() });
         printCredentials(credentials, created);
       }
       const app = await buildApp(platform, { webDir: WEB_DIST });

@@ -187,7 +187,16 @@ export function unitsOf(code: LabCode): readonly string[] {
 export function toCanonicalLab(code: LabCode, value: number, unit: string, field = 'value'): number {
   const c = CATALOG[code].conversion;
   if (c.kind === 'quantity') return toCanonical(c.quantity, requireNonNegative(value, field), unit, field);
-  if (c.kind === 'ferritin') return ferritinToNgMl(value, unit, field);
+  if (c.kind === 'ferritin') {
+    // Named like the grading module's unit errors (`valueUnit`), whatever the iron module calls it.
+    if (!FERRITIN_UNITS.includes(unit)) {
+      throw new DomainInputError(
+        `${field}Unit`,
+        `unit "${unit}" is not a ferritin unit (accepted: ${FERRITIN_UNITS.join(', ')})`,
+      );
+    }
+    return ferritinToNgMl(value, unit, field);
+  }
   if (unit !== c.unit) {
     throw new DomainInputError(
       `${field}Unit`,

@@ -4,6 +4,7 @@ export * from './early-warning';
 export * from './endpoints';
 export * from './expedited';
 export * from './grade-proposal';
+export * from './graded-forms';
 export * from './pro-ctcae';
 export * from './registry-monitor';
 export * from './schedule';

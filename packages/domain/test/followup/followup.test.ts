@@ -11,6 +11,7 @@ import {
 import { type CanonicalLab, computeEndpoints, laboratoryWarnings } from '../../src/followup/endpoints';
 import { expeditedClock, expeditedStatus, isLate } from '../../src/followup/expedited';
 import { decideGrade, proposeGradeFromLab } from '../../src/followup/grade-proposal';
+import { gradeForm } from '../../src/followup/graded-forms';
 import { followUpSchedule, isLostToFollowUp, visitStatus } from '../../src/followup/schedule';
 import { DomainInputError } from '../../src/grading/input';
 import type { TransfusionIndependenceResult } from '../../src/thalassemia/transfusion';
@@ -34,6 +35,7 @@ describe('observation catalogue', () => {
     expect(() => toCanonicalLab('hb', 9, 'mg/mL')).toThrow(DomainInputError);
     expect(() => toCanonicalLab('hb', 9, 'mg/mL')).toThrow(/valueUnit/);
     expect(() => toCanonicalLab('chimerism', 101, '%')).toThrow(/between 0 and 100/);
+    expect(() => toCanonicalLab('ferritin', 1800, 'mg/L')).toThrow(/valueUnit/);
     expect(() => labCodeInfo('sodium')).toThrow(/unknown laboratory code/);
   });
 });
@@ -264,5 +266,42 @@ describe('follow-up schedule', () => {
     expect(isLostToFollowUp([{ visit: v, attendedOn: null }], null, '2026-02-06')).toBe(false);
     expect(isLostToFollowUp([{ visit: v, attendedOn: null }], null, '2026-02-07')).toBe(true);
     expect(isLostToFollowUp([{ visit: v, attendedOn: null }], '2025-06-01', '2026-02-07')).toBe(false);
+  });
+});
+
+describe('adverse-event forms graded by their own rules', () => {
+  it('grades acute GVHD with skin stage 3 only as MAGIC grade II → 2', () => {
+    const r = gradeForm({
+      kind: 'acute-gvhd',
+      input: {
+        skinRashBsaPercent: 60,
+        bilirubin: { value: 1, unit: 'mg/dL' },
+        upperGiPersistentSymptoms: false,
+        lowerGi: { population: 'adult', stoolVolumeMlPerDay: 200 },
+      },
+    });
+    expect(r).toMatchObject({ termName: 'Acute GVHD', grade: 2 });
+  });
+  it('grades CRS with fever and hypotension on one vasopressor as ASTCT grade 3', () => {
+    const r = gradeForm({
+      kind: 'crs',
+      input: {
+        maxTemperatureC: 39.2,
+        hypotension: true,
+        vasopressors: ['norepinephrine'],
+        oxygen: { device: 'none' },
+      },
+    });
+    expect(r.grade).toBe(3);
+  });
+  it('grades ICANS with ICE score 5 as ASTCT grade 2, and refuses a form that grades 0', () => {
+    const input = {
+      consciousness: 'normal',
+      seizure: 'none',
+      deepFocalMotorWeakness: false,
+      cerebralEdema: 'none',
+    } as const;
+    expect(gradeForm({ kind: 'icans', input: { ...input, iceScore: 5 } }).grade).toBe(2);
+    expect(() => gradeForm({ kind: 'icans', input: { ...input, iceScore: 10 } })).toThrow(/no adverse event/);
   });
 });

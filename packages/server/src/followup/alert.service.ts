@@ -59,7 +59,15 @@ export class AlertService {
         q = q.where('a.hospital_id', '=', ctx.principal.organizationId);
       }
       if (filter.status) q = q.where('a.status', '=', filter.status);
-      return (await q.execute()).map(alertOf);
+      const alerts = (await q.execute()).map(alertOf);
+      // Alerts name patients and their results: reading them is reading patient records.
+      await appendAudit(tx, ctx, {
+        action: 'read',
+        entityType: 'alert',
+        entityId: null,
+        newValues: { listed: alerts.length },
+      });
+      return alerts;
     });
   }
 

@@ -16,7 +16,13 @@ import {
   type GradeProposal,
   proposeGradeFromLab,
 } from '@cgtlink/domain/followup/grade-proposal';
-import { followUpSchedule, type Protocol, visitStatus } from '@cgtlink/domain/followup/schedule';
+import { type GradedForm, gradeForm } from '@cgtlink/domain/followup/graded-forms';
+import {
+  followUpSchedule,
+  isLostToFollowUp,
+  type Protocol,
+  visitStatus,
+} from '@cgtlink/domain/followup/schedule';
 import { DomainInputError } from '@cgtlink/domain/grading/input';
 import { type Kysely, sql } from 'kysely';
 import { appendAudit, diffValues } from '../audit/audit-log';
@@ -165,6 +171,8 @@ export interface NewAdverseEvent {
   outcome: string;
   awarenessDate: string;
   narrative?: string | null | undefined;
+  /** A GVHD, CRS or ICANS form: its own rules propose the term and grade. */
+  form?: { kind: string; input: Record<string, unknown> } | null | undefined;
 }
 
 export interface AdverseEventFollowUp {
@@ -177,6 +185,8 @@ export interface AdverseEventFollowUp {
   note?: string | null | undefined;
   version: number;
 }
+
+type CtcaeGradeValue = GradeProposal['grade'];
 
 type ObservationRow = Awaited<ReturnType<FollowupService['selectObservations']>>[number];
 
@@ -269,6 +279,121 @@ export class FollowupService {
     });
   }
 
+  /**
+   * Visits past their window and not attended, for active enrolments: the hospital its own patients', the
+   * regulator every hospital's (de-identified). Each row says whether the patient is now lost to follow-up.
+   */
+  async overdueVisits(ctx: RequestContext) {
+    require(ctx.principal, 'followup.read', 'read follow-up visits');
+    if (ctx.principal.role === 'patient') throw new Forbidden('a patient sees visits in their own record');
+    const today = this.today();
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      let q = tx
+        .selectFrom('followup_visit as v')
+        .innerJoin('followup_enrolment as e', 'e.patient_id', 'v.patient_id')
+        .innerJoin('patient as p', 'p.id', 'v.patient_id')
+        .select([
+          'v.id',
+          'v.patient_id',
+          'p.pseudonym',
+          'v.hospital_id',
+          'v.label',
+          'v.due_date',
+          'v.window_start',
+          'v.window_end',
+          'v.version',
+          'e.product_name',
+        ])
+        .where('v.attended_on', 'is', null)
+        .where('v.window_end', '<', today)
+        .where('e.status', '=', 'active')
+        .orderBy('v.window_end')
+        .limit(1000);
+      if (ctx.principal.organizationKind === 'hospital')
+        q = q.where('v.hospital_id', '=', ctx.principal.organizationId);
+      const rows = await q.execute();
+      const patientIds = [...new Set(rows.map((r) => r.patient_id))];
+      const contacts =
+        patientIds.length === 0
+          ? []
+          : await tx
+              .selectFrom('followup_visit')
+              .select(['patient_id', (eb) => eb.fn.max('attended_on').as('last')])
+              .where('patient_id', 'in', patientIds)
+              .groupBy('patient_id')
+              .execute();
+      const lastContact = new Map(contacts.map((c) => [c.patient_id, (c.last as string | null) ?? null]));
+      const byPatient = new Map<string, typeof rows>();
+      for (const r of rows) byPatient.set(r.patient_id, [...(byPatient.get(r.patient_id) ?? []), r]);
+      await appendAudit(tx, ctx, {
+        action: 'read',
+        entityType: 'followup_visit',
+        entityId: null,
+        newValues: { overdue: rows.length },
+      });
+      return rows.map((r) => {
+        const visit = {
+          label: r.label,
+          dueDate: r.due_date,
+          windowStart: r.window_start,
+          windowEnd: r.window_end,
+        };
+        const missed = (byPatient.get(r.patient_id) ?? []).map((m) => ({
+          visit: {
+            label: m.label,
+            dueDate: m.due_date,
+            windowStart: m.window_start,
+            windowEnd: m.window_end,
+          },
+          attendedOn: null,
+        }));
+        return {
+          id: r.id,
+          patientId: r.patient_id,
+          pseudonym: r.pseudonym,
+          hospitalId: r.hospital_id,
+          productName: r.product_name,
+          ...visit,
+          daysOverdue: Math.round((Date.parse(today) - Date.parse(r.window_end)) / 86_400_000),
+          lostToFollowUp: isLostToFollowUp(missed, lastContact.get(r.patient_id) ?? null, today),
+          version: r.version,
+        };
+      });
+    });
+  }
+
+  /** Records that a planned visit took place. */
+  async attendVisit(ctx: RequestContext, id: string, input: { attendedOn: string; version: number }) {
+    require(ctx.principal, 'followup.write', 'record visits');
+    checkDate(input.attendedOn, 'attendedOn', this.today());
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const before = await tx
+        .selectFrom('followup_visit')
+        .selectAll()
+        .where('id', '=', id)
+        .executeTakeFirst();
+      if (!before) throw new NotFound('visit');
+      await this.#patient(tx, ctx.principal, before.patient_id);
+      const row = await tx
+        .updateTable('followup_visit')
+        .set({ attended_on: input.attendedOn, version: before.version + 1 })
+        .where('id', '=', id)
+        .where('version', '=', input.version)
+        .returning(['id', 'attended_on', 'version'])
+        .executeTakeFirst();
+      if (!row)
+        throw new Conflict('the visit was changed by someone else; reload it', { version: before.version });
+      await appendAudit(tx, ctx, {
+        action: 'update',
+        entityType: 'followup_visit',
+        entityId: id,
+        oldValues: { attendedOn: before.attended_on },
+        newValues: { attendedOn: input.attendedOn },
+      });
+      return { id: row.id, attendedOn: row.attended_on, version: row.version };
+    });
+  }
+
   // ---------- observations ----------
 
   async addObservation(
@@ -281,27 +406,88 @@ export class FollowupService {
     const values = normalizeObservation(input);
     return withPrincipal(this.db, ctx.principal, async (tx) => {
       const patient = await this.#patient(tx, ctx.principal, patientId);
-      const row = await tx
-        .insertInto('observation')
-        .values({
-          ...values,
-          patient_id: patientId,
-          hospital_id: patient.hospital_id,
-          source,
-          recorded_by: ctx.principal.userId,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      const observation = observationOf(row);
-      await appendAudit(tx, ctx, {
-        action: 'create',
-        entityType: 'observation',
-        entityId: observation.id,
-        newValues: { patientId, ...pick(observation) },
-      });
+      const observation = await this.#insertObservation(tx, ctx, patient, values, source);
       await this.#raiseLaboratoryWarnings(tx, ctx, patient);
       return observation;
     });
+  }
+
+  /**
+   * Imports laboratory results from CSV text (header `code,value,unit,observedOn` and optionally `lln`, `uln`,
+   * `limitUnit`), all or nothing: one bad row refuses the whole file, naming the row and the field
+   * (`rows[3].unit`, counting data rows from 1).
+   */
+  async importObservationsCsv(
+    ctx: RequestContext,
+    patientId: string,
+    csv: string,
+  ): Promise<{ imported: number }> {
+    require(ctx.principal, 'followup.write', 'import observations');
+    const rows = parseSimpleCsv(csv);
+    const values = rows.map((row, i) => {
+      const field = (name: string) => `rows[${i + 1}].${name}`;
+      const number = (name: string, required: boolean) => {
+        const text = row[name]?.trim() ?? '';
+        if (text === '') {
+          if (required) throw new InvalidInput(field(name), 'required');
+          return null;
+        }
+        const n = Number(text);
+        if (!Number.isFinite(n)) throw new InvalidInput(field(name), `not a number: ${text}`);
+        return n;
+      };
+      try {
+        return normalizeObservation({
+          code: row.code?.trim() ?? '',
+          value: number('value', true) as number,
+          unit: row.unit?.trim() ?? '',
+          observedOn: row.observedOn?.trim() ?? '',
+          lln: number('lln', false),
+          uln: number('uln', false),
+          limitUnit: row.limitUnit?.trim() || null,
+        });
+      } catch (error) {
+        if (error instanceof InvalidInput) {
+          const e = (error.extra.errors as { field: string; message: string }[])[0]!;
+          throw new InvalidInput(field(e.field), e.message);
+        }
+        throw error;
+      }
+    });
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const patient = await this.#patient(tx, ctx.principal, patientId);
+      for (const v of values) await this.#insertObservation(tx, ctx, patient, v, 'csv');
+      await this.#raiseLaboratoryWarnings(tx, ctx, patient);
+      return { imported: values.length };
+    });
+  }
+
+  async #insertObservation(
+    tx: Tx,
+    ctx: RequestContext,
+    patient: { id: string; hospital_id: string },
+    values: ReturnType<typeof normalizeObservation>,
+    source: 'manual' | 'csv' | 'api' | 'seed',
+  ): Promise<Observation> {
+    const row = await tx
+      .insertInto('observation')
+      .values({
+        ...values,
+        patient_id: patient.id,
+        hospital_id: patient.hospital_id,
+        source,
+        recorded_by: ctx.principal.userId,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const observation = observationOf(row);
+    await appendAudit(tx, ctx, {
+      action: 'create',
+      entityType: 'observation',
+      entityId: observation.id,
+      newValues: { patientId: patient.id, ...pick(observation) },
+    });
+    return observation;
   }
 
   /** Corrects a result (value, unit, date, or marks it entered in error), with a reason, optimistic locking. */
@@ -404,6 +590,87 @@ export class FollowupService {
       });
       await this.#raiseLaboratoryWarnings(tx, ctx, patient);
       return transfusion;
+    });
+  }
+
+  /** The patient's transfusion diary: an entry for their own record, counted once the hospital confirms it. */
+  async reportTransfusion(
+    ctx: RequestContext,
+    input: {
+      givenOn: string;
+      product: Transfusion['product'];
+      volumeMl?: number | null | undefined;
+      units?: number | null | undefined;
+    },
+  ): Promise<Transfusion> {
+    if (!can(ctx.principal, 'symptom.report') || !ctx.principal.patientId) {
+      throw new Forbidden('only a patient or guardian keeps a transfusion diary');
+    }
+    checkDate(input.givenOn, 'givenOn', this.today());
+    if (input.volumeMl == null && input.units == null) {
+      throw new InvalidInput('volumeMl', 'give the volume in mL or the number of units');
+    }
+    const patientId = ctx.principal.patientId;
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const patient = await this.#patient(tx, ctx.principal, patientId);
+      const row = await tx
+        .insertInto('transfusion')
+        .values({
+          patient_id: patientId,
+          hospital_id: patient.hospital_id,
+          given_on: input.givenOn,
+          product: input.product,
+          volume_ml: input.volumeMl ?? null,
+          units: input.units ?? null,
+          source: 'patient',
+          status: 'patient-reported',
+          recorded_by: ctx.principal.userId,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await appendAudit(tx, ctx, {
+        action: 'create',
+        entityType: 'transfusion',
+        entityId: row.id,
+        newValues: { patientId, givenOn: input.givenOn, product: input.product, status: 'patient-reported' },
+      });
+      return transfusionOf(row);
+    });
+  }
+
+  /** The hospital confirms a diary entry; from then on it counts in the end points. */
+  async confirmTransfusion(
+    ctx: RequestContext,
+    id: string,
+    input: { version: number },
+  ): Promise<Transfusion> {
+    require(ctx.principal, 'followup.write', 'confirm transfusions');
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const before = await tx.selectFrom('transfusion').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!before) throw new NotFound('transfusion');
+      const patient = await this.#patient(tx, ctx.principal, before.patient_id);
+      if (before.status !== 'patient-reported')
+        throw new Conflict('only a patient-reported entry is confirmed');
+      const row = await tx
+        .updateTable('transfusion')
+        .set({ status: 'final', version: before.version + 1, updated_at: new Date() })
+        .where('id', '=', id)
+        .where('version', '=', input.version)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row)
+        throw new Conflict('the transfusion was changed by someone else; reload it', {
+          version: before.version,
+        });
+      await appendAudit(tx, ctx, {
+        action: 'update',
+        entityType: 'transfusion',
+        entityId: id,
+        oldValues: { status: 'patient-reported' },
+        newValues: { status: 'final' },
+      });
+      await this.#raiseLaboratoryWarnings(tx, ctx, patient);
+      return transfusionOf(row);
     });
   }
 
@@ -528,6 +795,7 @@ export class FollowupService {
         .executeTakeFirst();
       if (!obs) throw new NotFound('observation');
       await this.#patient(tx, ctx.principal, obs.patient_id);
+      await appendAudit(tx, ctx, { action: 'read', entityType: 'observation', entityId: observationId });
       return proposalOf(obs);
     });
   }
@@ -566,7 +834,12 @@ export class FollowupService {
         .select(['filing_id', 'product_name', 'reference_terms'])
         .where('patient_id', '=', patientId)
         .executeTakeFirst();
-      let proposal: GradeProposal | null = null;
+      let proposal: { termName: string; grade: CtcaeGradeValue; reason: string } | null = null;
+      if (input.form) {
+        if (input.sourceObservationId)
+          throw new InvalidInput('form', 'give a form or a laboratory result, not both');
+        proposal = checked(() => gradeForm(input.form as unknown as GradedForm));
+      }
       if (input.sourceObservationId) {
         const obs = await tx
           .selectFrom('observation')
@@ -618,7 +891,9 @@ export class FollowupService {
           ctcae_term: proposal?.termName ?? null,
           grade: decision.grade,
           proposed_grade: decision.proposedGrade,
-          proposal: proposal ? JSON.stringify(proposal) : null,
+          proposal: proposal
+            ? JSON.stringify({ ...proposal, ...(input.form ? { form: input.form } : {}) })
+            : null,
           override_reason: decision.overrideReason,
           source_observation_id: input.sourceObservationId ?? null,
           symptom_report_id: input.symptomReportId ?? null,
@@ -1129,4 +1404,29 @@ export function endpointsOf(
   transfusions: Transfusion[],
 ): Endpoints {
   return checked(() => computeEndpoints(endpointInputOf(enrolment, observations, transfusions)));
+}
+
+/**
+ * A minimal CSV reader for laboratory exports: comma-separated, first line the header, no quoted fields (a
+ * quote is refused rather than misread). Blank lines are skipped; at most 5000 rows.
+ */
+export function parseSimpleCsv(text: string): Record<string, string>[] {
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
+  if (lines.length < 2) throw new InvalidInput('csv', 'expected a header line and at least one row');
+  if (lines.length > 5001) throw new InvalidInput('csv', 'at most 5000 rows per file');
+  if (text.includes('"')) throw new InvalidInput('csv', 'quoted fields are not supported');
+  const header = lines[0]!.split(',').map((h) => h.trim());
+  for (const required of ['code', 'value', 'unit', 'observedOn']) {
+    if (!header.includes(required)) throw new InvalidInput('csv', `the header lacks the column ${required}`);
+  }
+  return lines.slice(1).map((line, i) => {
+    const cells = line.split(',');
+    if (cells.length !== header.length) {
+      throw new InvalidInput(`rows[${i + 1}]`, `expected ${header.length} fields, got ${cells.length}`);
+    }
+    return Object.fromEntries(header.map((h, j) => [h, cells[j]!]));
+  });
 }

@@ -18,10 +18,20 @@ export interface ProductMonitor extends MonitorResult {
   patients: number;
 }
 
+/** A signal with infinite or undefined measures (a zero cell of the 2×2 table) shown as null. */
+type Measure = 'expected' | 'prr' | 'prrChisq' | 'ror' | 'rorLower' | 'rorUpper' | 'ic' | 'ic025';
+export type SignalOut = Omit<ProductEventSignal, Measure> & { [K in Measure]: number | null };
+
+function finite(s: ProductEventSignal): SignalOut {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s)) out[k] = typeof v === 'number' && !Number.isFinite(v) ? null : v;
+  return out as SignalOut;
+}
+
 export interface MonitoringReport {
   asOf: string;
   expectedPerPatientYear: number;
-  signals: ProductEventSignal[];
+  signals: SignalOut[];
   products: ProductMonitor[];
   raised: number;
 }
@@ -135,7 +145,7 @@ export class SafetyMonitorService {
       return {
         asOf,
         expectedPerPatientYear: input.expectedPerPatientYear,
-        signals,
+        signals: signals.map(finite),
         products: monitors,
         raised,
       };

@@ -1,5 +1,6 @@
 import { LAB_CODES } from '@cgtlink/domain/followup/catalog';
 import { CAUSALITY, SERIOUSNESS_CRITERIA } from '@cgtlink/domain/followup/expedited';
+import { GRADED_FORMS } from '@cgtlink/domain/followup/graded-forms';
 import { PRO_SYMPTOMS } from '@cgtlink/domain/followup/pro-ctcae';
 import { PROTOCOLS } from '@cgtlink/domain/followup/schedule';
 import { z } from 'zod';
@@ -118,6 +119,7 @@ export const AdverseEventCreate = z.strictObject({
   outcome: Outcome,
   awarenessDate: IsoDate,
   narrative: z.string().trim().max(4000).nullish(),
+  form: z.strictObject({ kind: z.enum(GRADED_FORMS), input: z.record(z.string(), z.unknown()) }).nullish(),
 });
 export const AdverseEventFollowUpBody = z.strictObject({
   grade: z.number().int().min(1).max(5).optional(),
@@ -305,14 +307,14 @@ export const MonitoringOut = z.object({
       b: z.number(),
       c: z.number(),
       d: z.number(),
-      expected: z.number(),
-      prr: z.number(),
-      prrChisq: z.number(),
-      ror: z.number(),
-      rorLower: z.number(),
-      rorUpper: z.number(),
-      ic: z.number(),
-      ic025: z.number(),
+      expected: z.number().nullable(),
+      prr: z.number().nullable(),
+      prrChisq: z.number().nullable(),
+      ror: z.number().nullable(),
+      rorLower: z.number().nullable(),
+      rorUpper: z.number().nullable(),
+      ic: z.number().nullable(),
+      ic025: z.number().nullable(),
       evans: z.boolean(),
     }),
   ),
@@ -340,3 +342,34 @@ export const MonitoringOut = z.object({
   ),
   raised: z.number(),
 });
+
+export const OverdueVisitOut = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  pseudonym: z.string(),
+  hospitalId: z.string(),
+  productName: z.string(),
+  label: z.string(),
+  dueDate: z.string(),
+  windowStart: z.string(),
+  windowEnd: z.string(),
+  daysOverdue: z.number(),
+  lostToFollowUp: z.boolean(),
+  version: z.number().int(),
+});
+export const VisitAttend = z.strictObject({ attendedOn: IsoDate, version: z.number().int().positive() });
+export const VisitOut = z.object({
+  id: z.string(),
+  attendedOn: z.string().nullable(),
+  version: z.number().int(),
+});
+
+export const ObservationImport = z.strictObject({
+  csv: z
+    .string()
+    .min(1)
+    .max(512 * 1024),
+});
+export const ImportOut = z.object({ imported: z.number().int() });
+
+export const VersionBody = z.strictObject({ version: z.number().int().positive() });

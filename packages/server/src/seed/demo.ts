@@ -3,6 +3,7 @@ import { appendAudit } from '../audit/audit-log';
 import { asSystem } from '../db/scoped';
 import { seedDemoFiling } from '../pathway/demo-filing';
 import type { Platform } from '../platform';
+import { seedFollowupCohort } from './demo-cohort';
 import { seedLaboratory } from './laboratory';
 
 /**
@@ -123,9 +124,13 @@ export interface DemoCredentials {
   password: string;
 }
 
-/** Seeds the demo world once; a second call finds it and only returns the credentials. */
+/**
+ * Seeds the demo world once; a second call finds it and only returns the credentials. `cohort` adds that many
+ * invented patients with years of follow-up (the CLI's demo uses CGTLINK_DEMO_COHORT, default 300).
+ */
 export async function seedDemo(
   platform: Platform,
+  options: { cohort?: number } = {},
 ): Promise<{ created: boolean; credentials: DemoCredentials[] }> {
   if (platform.config.mode === 'production') {
     throw new Error(
@@ -221,6 +226,17 @@ export async function seedDemo(
   });
   await seedDemoFiling(db);
   await seedLaboratory(platform, DEMO_PASSWORD);
+  // The follow-up cohort (years of records for a few hundred patients) is for demonstrations, not for tests.
+  if (options.cohort && options.cohort > 0) await seedFollowupCohort(platform, options.cohort, patientIds[0]);
   await platform.sealer.flush();
   return { created: true, credentials };
+}
+
+/** The size of the demo follow-up cohort: CGTLINK_DEMO_COHORT (0 turns it off), default 300. */
+export function demoCohortSize(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.CGTLINK_DEMO_COHORT;
+  const n = raw === undefined || raw === '' ? 300 : Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 5000)
+    throw new Error('CGTLINK_DEMO_COHORT must be an integer 0–5000');
+  return n;
 }

@@ -19,11 +19,13 @@ import type {
   Investigation,
   InvestigationPatch,
   LeveyJennings,
+  MonitoringReport,
   Observation,
   ObservationCreate,
   Organization,
   OrganizationCreate,
   OrganizationPatch,
+  OverdueVisit,
   Patient,
   PatientCreate,
   QcResult,
@@ -145,4 +147,22 @@ export const endpoints = {
     api.get<LeveyJennings>(`/api/control-materials/${encodeURIComponent(id)}/levey-jennings`),
   trend: (productCode: string, parameter: string) =>
     api.get<Trend>('/api/trends', { productCode, parameter }),
+  runMonitoring: (expectedPerPatientYear: number) =>
+    api.post<MonitoringReport>('/api/safety/monitoring', { expectedPerPatientYear }),
+  overdueVisits: () => api.get<OverdueVisit[]>('/api/followup/overdue-visits'),
+  attendVisit: (id: string, attendedOn: string, version: number) =>
+    api.post<unknown>(`/api/followup/visits/${encodeURIComponent(id)}/attended`, { attendedOn, version }),
+  enrol: (
+    patientId: string,
+    body: {
+      productName: string;
+      graftSource: string;
+      protocol: string;
+      infusionDate: string;
+      referenceTerms: string[];
+    },
+  ) => api.post<unknown>(`/api/patients/${encodeURIComponent(patientId)}/followup/enrolment`, body),
+  reportTransfusion: (body: TransfusionCreate) => api.post<unknown>('/api/transfusion-diary', body),
+  confirmTransfusion: (id: string, version: number) =>
+    api.post<unknown>(`/api/transfusions/${encodeURIComponent(id)}/confirm`, { version }),
 };

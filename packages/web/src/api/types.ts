@@ -55,3 +55,5 @@ export type Upstream = Lab.Upstream;
 export type ControlMaterial = Lab.ControlMaterialView;
 export type LeveyJennings = Lab.LeveyJennings;
 export type Trend = Lab.Trend;
+export type MonitoringReport = z.infer<typeof Followup.MonitoringOut>;
+export type OverdueVisit = z.infer<typeof Followup.OverdueVisitOut>;

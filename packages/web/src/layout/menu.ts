@@ -57,7 +57,7 @@ const CONTROL_CHARTS = entry('controlCharts', '/control-charts', 'nav.controlCha
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
-  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, AUDIT],
+  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, ALERTS, AUDIT],
   hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS],
   laboratory: [LABORATORY, THERAPIES, FILINGS, BATCHES, CELL_BANK, CONTROL_CHARTS],
   patient: [MY_RECORD, MY_HEALTH],

@@ -1,15 +1,19 @@
 import { ArrowLeftOutlined, PlusOutlined } from '@ant-design/icons';
 import { can } from '@cgtlink/domain/access/index';
+import { GRAFT_SOURCES } from '@cgtlink/domain/clinical/engraftment';
 import { LAB_CODES, unitsOf } from '@cgtlink/domain/followup/catalog';
+import { PROTOCOLS } from '@cgtlink/domain/followup/schedule';
 import {
   App,
   Button,
+  type ButtonProps,
   Card,
   Col,
   DatePicker,
   Descriptions,
   Empty,
   Form,
+  Input,
   InputNumber,
   Modal,
   Row,
@@ -77,6 +81,7 @@ function AddObservation({
       title={t('followup.addObservation')}
       onCancel={onClose}
       onOk={() => form.submit()}
+      okButtonProps={{ 'data-testid': 'obs-submit' } as ButtonProps}
       destroyOnHidden
       okText={t('common.save')}
       cancelText={t('common.cancel')}
@@ -110,7 +115,7 @@ function AddObservation({
           />
         </Form.Item>
         <Form.Item name="value" label={t('followup.value')} rules={[{ required: true }]}>
-          <InputNumber style={{ width: '100%' }} />
+          <InputNumber style={{ width: '100%' }} data-testid="obs-value" />
         </Form.Item>
         <Form.Item name="unit" label={t('followup.unit')} rules={[{ required: true }]}>
           <Select options={(code ? unitsOf(code) : []).map((u) => ({ value: u, label: u }))} />
@@ -126,6 +131,124 @@ function AddObservation({
             <InputNumber />
           </Form.Item>
         </Space>
+      </Form>
+    </Modal>
+  );
+}
+
+function Enrol({ patientId, onDone }: { patientId: string; onDone(): void }) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{
+    productName: string;
+    graftSource: string;
+    protocol: string;
+    infusionDate: Dayjs;
+    referenceTerms: string[];
+  }>();
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <Form
+      form={form}
+      layout="vertical"
+      style={{ maxWidth: 480 }}
+      data-testid="enrol-form"
+      initialValues={{ graftSource: 'gene-therapy', protocol: 'gene-therapy', referenceTerms: [] }}
+      onFinish={async (v) => {
+        try {
+          await endpoints.enrol(patientId, { ...v, infusionDate: v.infusionDate.format(DATE_FORMAT) });
+          onDone();
+        } catch (e) {
+          applyFieldErrors(form, e, ['productName', 'graftSource', 'protocol', 'infusionDate']);
+          setError(e);
+        }
+      }}
+    >
+      <ErrorAlert error={error} />
+      <Form.Item name="productName" label={t('followup.product')} rules={[{ required: true }]}>
+        <Input data-testid="enrol-product" />
+      </Form.Item>
+      <Form.Item name="graftSource" label={t('followup.graftSource')}>
+        <Select options={GRAFT_SOURCES.map((g) => ({ value: g, label: g }))} />
+      </Form.Item>
+      <Form.Item name="protocol" label={t('followup.protocol')}>
+        <Select options={PROTOCOLS.map((p) => ({ value: p, label: p }))} />
+      </Form.Item>
+      <Form.Item name="infusionDate" label={t('followup.infusionDate')} rules={[{ required: true }]}>
+        <DatePicker format={DATE_FORMAT} data-testid="enrol-date" />
+      </Form.Item>
+      <Form.Item name="referenceTerms" label={t('followup.referenceTerms')}>
+        <Select mode="tags" />
+      </Form.Item>
+      <Button type="primary" htmlType="submit" data-testid="enrol-submit">
+        {t('followup.enrol')}
+      </Button>
+    </Form>
+  );
+}
+
+function AddTransfusion({
+  patientId,
+  open,
+  onClose,
+  onDone,
+}: {
+  patientId: string;
+  open: boolean;
+  onClose(): void;
+  onDone(): void;
+}) {
+  const { t } = useTranslation();
+  const [form] = Form.useForm<{
+    givenOn: Dayjs;
+    product: 'red-cells' | 'platelets' | 'plasma' | 'other';
+    volumeMl?: number;
+    units?: number;
+  }>();
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <Modal
+      open={open}
+      title={t('followup.addTransfusion')}
+      onCancel={onClose}
+      onOk={() => form.submit()}
+      destroyOnHidden
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+    >
+      <ErrorAlert error={error} />
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ givenOn: dayjs(), product: 'red-cells' }}
+        onFinish={async (v) => {
+          try {
+            await endpoints.addTransfusion(patientId, {
+              givenOn: v.givenOn.format(DATE_FORMAT),
+              product: v.product,
+              volumeMl: v.volumeMl ?? null,
+              units: v.units ?? null,
+            });
+            onDone();
+          } catch (e) {
+            applyFieldErrors(form, e, ['givenOn', 'product', 'volumeMl', 'units']);
+            setError(e);
+          }
+        }}
+      >
+        <Form.Item name="givenOn" label={t('followup.givenOn')} rules={[{ required: true }]}>
+          <DatePicker format={DATE_FORMAT} />
+        </Form.Item>
+        <Form.Item name="product" label={t('followup.productKind')}>
+          <Select
+            options={['red-cells', 'platelets', 'plasma', 'other'].map((p) => ({ value: p, label: p }))}
+          />
+        </Form.Item>
+        <Form.Item name="volumeMl" label={t('followup.volumeMl')}>
+          <InputNumber min={1} max={5000} />
+        </Form.Item>
+        <Form.Item name="units" label={t('followup.units')}>
+          <InputNumber min={1} max={20} precision={0} />
+        </Form.Item>
       </Form>
     </Modal>
   );
@@ -181,6 +304,7 @@ export function FollowupPage() {
   const data = useLoad(() => endpoints.followup(id), [id]);
   const [adding, setAdding] = useState(false);
   const [reporting, setReporting] = useState(false);
+  const [transfusing, setTransfusing] = useState(false);
   const mayWrite = can(principal, 'followup.write');
   const f = data.data;
   const series = (code: string) =>
@@ -202,6 +326,7 @@ export function FollowupPage() {
         data-testid="followup-page"
       >
         {f && !f.enrolment && <Empty description={t('followup.notEnrolled')} />}
+        {f && !f.enrolment && mayWrite && <Enrol patientId={id} onDone={() => data.reload()} />}
         {f?.enrolment && (
           <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
             <Descriptions size="small" column={3}>
@@ -322,6 +447,49 @@ export function FollowupPage() {
               ]}
             />
           </Card>
+          <Card
+            size="small"
+            title={t('followup.transfusions')}
+            extra={
+              mayWrite && (
+                <Button icon={<PlusOutlined />} onClick={() => setTransfusing(true)} data-testid="tx-new">
+                  {t('followup.addTransfusion')}
+                </Button>
+              )
+            }
+          >
+            <Table
+              rowKey="id"
+              size="small"
+              dataSource={[...f.transfusions].reverse()}
+              pagination={{ pageSize: 10 }}
+              columns={[
+                { title: t('followup.givenOn'), dataIndex: 'givenOn' },
+                { title: t('followup.productKind'), dataIndex: 'product' },
+                { title: t('followup.volumeMl'), dataIndex: 'volumeMl' },
+                { title: t('followup.units'), dataIndex: 'units' },
+                {
+                  title: t('common.status'),
+                  render: (_, x) =>
+                    x.status === 'patient-reported' && mayWrite ? (
+                      <Button
+                        size="small"
+                        onClick={() =>
+                          void endpoints
+                            .confirmTransfusion(x.id, x.version)
+                            .then(() => data.reload())
+                            .catch((e: unknown) => void message.error(String(e)))
+                        }
+                      >
+                        {t('followup.confirm')}
+                      </Button>
+                    ) : (
+                      x.status
+                    ),
+                },
+              ]}
+            />
+          </Card>
           <Card size="small" title={t('followup.visits')}>
             <Table
               rowKey="id"
@@ -347,6 +515,16 @@ export function FollowupPage() {
         onClose={() => setAdding(false)}
         onDone={() => {
           setAdding(false);
+          void message.success(t('followup.saved'));
+          data.reload();
+        }}
+      />
+      <AddTransfusion
+        patientId={id}
+        open={transfusing}
+        onClose={() => setTransfusing(false)}
+        onDone={() => {
+          setTransfusing(false);
           void message.success(t('followup.saved'));
           data.reload();
         }}

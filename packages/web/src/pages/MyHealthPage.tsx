@@ -1,10 +1,27 @@
 import { PRO_CTCAE_ITEMS } from '@cgtlink/domain/followup/pro-ctcae';
-import { App, Button, Card, Empty, Form, Input, List, Radio, Select, Space, Tag, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  DatePicker,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  List,
+  Radio,
+  Select,
+  Space,
+  Tag,
+  Typography,
+} from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { endpoints } from '../api/endpoints';
 import { ErrorAlert, useReportError } from '../components/errors';
 import { useLoad } from '../components/useLoad';
+import { DATE_FORMAT } from '../format';
 import { usePrincipal } from '../session/SessionContext';
 
 type Answers = Record<string, number | undefined>;
@@ -25,6 +42,23 @@ export function MyHealthPage() {
   const [answers, setAnswers] = useState<Answers>({});
   const [note, setNote] = useState('');
   const [sending, setSending] = useState(false);
+  const [diaryDate, setDiaryDate] = useState<Dayjs | null>(dayjs());
+  const [diaryVolume, setDiaryVolume] = useState<number | null>(null);
+  const sendDiary = async () => {
+    if (!diaryDate || !diaryVolume) return;
+    try {
+      await endpoints.reportTransfusion({
+        givenOn: diaryDate.format(DATE_FORMAT),
+        product: 'red-cells',
+        volumeMl: diaryVolume,
+      });
+      void message.success(t('symptoms.thanks'));
+      setDiaryVolume(null);
+      followup.reload();
+    } catch (e) {
+      report(e);
+    }
+  };
   const item = PRO_CTCAE_ITEMS.find((i) => i.symptom === symptom);
   const complete = item?.attributes.every((a) => answers[a] !== undefined) ?? false;
 
@@ -111,6 +145,31 @@ export function MyHealthPage() {
             {t('symptoms.submit')}
           </Button>
         </Form>
+      </Card>
+      <Card title={t('symptoms.diary')} data-testid="diary-card">
+        <Space wrap>
+          <DatePicker size="large" format={DATE_FORMAT} value={diaryDate} onChange={setDiaryDate} />
+          <InputNumber
+            size="large"
+            min={1}
+            max={5000}
+            placeholder="mL"
+            value={diaryVolume}
+            onChange={setDiaryVolume}
+          />
+          <Button size="large" onClick={() => void sendDiary()} disabled={!diaryDate || !diaryVolume}>
+            {t('symptoms.submit')}
+          </Button>
+        </Space>
+        <List
+          dataSource={(followup.data?.transfusions ?? []).filter((x) => x.source === 'patient').slice(-5)}
+          renderItem={(x) => (
+            <List.Item>
+              {x.givenOn} {x.volumeMl} mL{' '}
+              <Tag>{t(`symptoms.diaryStatus.${x.status === 'final' ? 'confirmed' : 'pending'}`)}</Tag>
+            </List.Item>
+          )}
+        />
       </Card>
       <Card title={t('symptoms.upcoming')}>
         <ErrorAlert error={followup.error} />

@@ -1,16 +1,23 @@
-import { Card, Space, Table, Tag } from 'antd';
+import { Card, Col, InputNumber, Row, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { endpoints } from '../api/endpoints';
-import type { AdverseEvent } from '../api/types';
+import type { AdverseEvent, MonitoringReport } from '../api/types';
 import { ErrorAlert } from '../components/errors';
+import { TimeChart } from '../components/TimeChart';
 import { useLoad } from '../components/useLoad';
 import { ExpeditedTag } from './FollowupPage';
+
+/** A measure that may be undefined (a zero cell gives an infinite ROR). */
+const fmt = (v: number | null, digits: number) => (v === null ? '∞' : v.toFixed(digits));
 
 /** The regulator's safety view: expedited reports with their deadlines (late ones flagged), then all events. */
 export function SafetyPage() {
   const { t } = useTranslation();
   const events = useLoad(() => endpoints.adverseEvents(false), []);
+  const [rate, setRate] = useState(0.5);
+  const monitoring = useLoad(() => endpoints.runMonitoring(rate), [rate]);
   const all = events.data ?? [];
   const expedited = all.filter((e) => e.expedited.required);
   const columns = [
@@ -51,6 +58,75 @@ export function SafetyPage() {
             },
           ]}
         />
+      </Card>
+      <Card
+        title={t('safety.signals')}
+        extra={
+          <Space>
+            {t('safety.expectedRate')}
+            <InputNumber
+              min={0.01}
+              max={100}
+              step={0.1}
+              value={rate}
+              onChange={(v) => v && setRate(v)}
+              data-testid="safety-rate"
+            />
+          </Space>
+        }
+      >
+        <ErrorAlert error={monitoring.error} />
+        <Table<MonitoringReport['signals'][number]>
+          rowKey={(s) => `${s.product}|${s.term}`}
+          size="small"
+          data-testid="safety-signals"
+          loading={monitoring.loading}
+          dataSource={monitoring.data?.signals ?? []}
+          pagination={{ pageSize: 10 }}
+          columns={[
+            { title: t('safety.product'), dataIndex: 'product' },
+            { title: t('followup.term'), dataIndex: 'term' },
+            { title: 'a', dataIndex: 'a' },
+            { title: 'PRR', render: (_, s) => fmt(s.prr, 2) },
+            { title: 'χ²', render: (_, s) => fmt(s.prrChisq, 1) },
+            {
+              title: 'ROR (95% CI)',
+              render: (_, s) => `${fmt(s.ror, 2)} (${fmt(s.rorLower, 2)}–${fmt(s.rorUpper, 2)})`,
+            },
+            { title: 'IC025', render: (_, s) => fmt(s.ic025, 2) },
+            {
+              title: t('safety.signal'),
+              render: (_, s) => s.evans && <Tag color="red">{t('safety.signal')}</Tag>,
+            },
+          ]}
+        />
+        <Row gutter={16}>
+          {(monitoring.data?.products ?? []).map((p) => (
+            <Col xs={24} lg={12} key={p.product}>
+              <Typography.Title level={5}>
+                {p.product} · {t('safety.patients', { count: p.patients })}{' '}
+                {p.cusumAlarm && <Tag color="red">CUSUM {p.cusumAlarm}</Tag>}
+                {p.maxSprtSignal && <Tag color="red">MaxSPRT {p.maxSprtSignal}</Tag>}
+              </Typography.Title>
+              <TimeChart
+                testId="safety-cusum"
+                series={[
+                  {
+                    name: 'CUSUM',
+                    color: '#cf1322',
+                    points: p.months.map((m) => ({ date: `${m.month}-01`, value: m.cusum })),
+                  },
+                  {
+                    name: t('safety.observed'),
+                    color: '#1677ff',
+                    points: p.months.map((m) => ({ date: `${m.month}-01`, value: m.observed })),
+                  },
+                ]}
+                thresholds={[{ value: p.cusumLimit, label: `h = ${p.cusumLimit}` }]}
+              />
+            </Col>
+          ))}
+        </Row>
       </Card>
       <Card title={t('safety.allEvents')}>
         <Table<AdverseEvent>

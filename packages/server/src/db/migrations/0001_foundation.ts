@@ -202,9 +202,10 @@ CREATE POLICY app_user_read ON app_user FOR SELECT TO cgtlink_app, cgtlink_deid
 
 -- Patients: a hospital its own; a patient account its own record; the regulator de-identified rows
 -- (column privileges of cgtlink_deid); sponsors and foundations only through filings (later migrations).
+-- Hospital staff only: a patient account also belongs to its hospital, but reaches only its own record.
 CREATE POLICY patient_hospital ON patient FOR ALL TO cgtlink_app
-  USING (app_org_kind() = 'hospital' AND hospital_id = app_org_id())
-  WITH CHECK (app_org_kind() = 'hospital' AND hospital_id = app_org_id());
+  USING (app_org_kind() = 'hospital' AND app_role() <> 'patient' AND hospital_id = app_org_id())
+  WITH CHECK (app_org_kind() = 'hospital' AND app_role() <> 'patient' AND hospital_id = app_org_id());
 CREATE POLICY patient_self ON patient FOR SELECT TO cgtlink_app
   USING (app_role() = 'patient' AND id = app_patient_id());
 CREATE POLICY patient_regulator ON patient FOR SELECT TO cgtlink_deid

@@ -67,7 +67,8 @@ CREATE TABLE transfusion (
   volume_ml double precision CHECK (volume_ml IS NULL OR (volume_ml > 0 AND volume_ml <= 5000)),
   units integer CHECK (units IS NULL OR units BETWEEN 1 AND 20),
   source text NOT NULL CHECK (source IN ('manual','csv','api','seed','patient')),
-  status text NOT NULL DEFAULT 'final' CHECK (status IN ('final','entered-in-error')),
+  -- A patient's diary entry counts only once the hospital has confirmed it.
+  status text NOT NULL DEFAULT 'final' CHECK (status IN ('final','entered-in-error','patient-reported')),
   version integer NOT NULL DEFAULT 1,
   recorded_by uuid,
   created_at timestamptz(3) NOT NULL DEFAULT now(),
@@ -207,6 +208,11 @@ BEGIN
     END IF;
   END LOOP;
 END $do$;
+
+-- A patient account writes a transfusion-diary entry for itself only, unconfirmed.
+CREATE POLICY transfusion_self_insert ON transfusion FOR INSERT TO cgtlink_app
+  WITH CHECK (app_role() = 'patient' AND patient_id = app_patient_id() AND hospital_id = app_org_id()
+    AND source = 'patient' AND status = 'patient-reported' AND recorded_by = app_user_id());
 
 -- A patient account files symptom reports for itself only, at its own hospital.
 CREATE POLICY symptom_report_self_insert ON symptom_report FOR INSERT TO cgtlink_app

@@ -16,11 +16,14 @@ import {
   ExpeditedSubmission,
   FollowupOut,
   GradeProposalOut,
+  ImportOut,
   MonitoringBody,
   MonitoringOut,
   ObservationCreate,
+  ObservationImport,
   ObservationOut,
   ObservationPatch,
+  OverdueVisitOut,
   PatientIdParams,
   Retraction,
   SymptomQuery,
@@ -28,6 +31,9 @@ import {
   SymptomReportOut,
   TransfusionCreate,
   TransfusionOut,
+  VersionBody,
+  VisitAttend,
+  VisitOut,
 } from '../followup.schemas';
 import { IdParams } from '../schemas';
 
@@ -267,5 +273,80 @@ export const followupRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asy
       },
     },
     async (request) => platform.safetyMonitor.run(contextOf(request), request.body),
+  );
+  app.get(
+    '/api/followup/overdue-visits',
+    {
+      schema: {
+        tags,
+        summary:
+          'Visits past their window (hospital: own patients; regulator: all, de-identified), lost to follow-up flagged',
+        response: { 200: z.array(OverdueVisitOut) },
+      },
+    },
+    async (request) => followup.overdueVisits(contextOf(request)),
+  );
+  app.post(
+    '/api/followup/visits/:id/attended',
+    {
+      schema: {
+        tags,
+        summary: 'Record that a planned visit took place',
+        params: IdParams,
+        body: VisitAttend,
+        response: { 200: VisitOut },
+      },
+    },
+    async (request) => followup.attendVisit(contextOf(request), request.params.id, request.body),
+  );
+  app.post(
+    '/api/patients/:patientId/observations/import',
+    {
+      schema: {
+        tags,
+        summary:
+          'Import laboratory results from CSV (code,value,unit,observedOn[,lln,uln,limitUnit]); all or nothing',
+        params: PatientIdParams,
+        body: ObservationImport,
+        response: { 201: ImportOut },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await followup.importObservationsCsv(
+            contextOf(request),
+            request.params.patientId,
+            request.body.csv,
+          ),
+        ),
+  );
+  app.post(
+    '/api/transfusion-diary',
+    {
+      schema: {
+        tags: ['patient end'],
+        summary:
+          'A transfusion-diary entry by the patient or guardian (counted once the hospital confirms it)',
+        body: TransfusionCreate,
+        response: { 201: TransfusionOut },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await followup.reportTransfusion(contextOf(request), request.body)),
+  );
+  app.post(
+    '/api/transfusions/:id/confirm',
+    {
+      schema: {
+        tags,
+        summary: 'Confirm a patient-reported transfusion',
+        params: IdParams,
+        body: VersionBody,
+        response: { 200: TransfusionOut },
+      },
+    },
+    async (request) => followup.confirmTransfusion(contextOf(request), request.params.id, request.body),
   );
 };

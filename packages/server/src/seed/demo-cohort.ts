@@ -1,0 +1,409 @@
+import type { Principal } from '@cgtlink/domain/access/index';
+import type { GraftSource } from '@cgtlink/domain/clinical/engraftment';
+import { laboratoryWarnings } from '@cgtlink/domain/followup/endpoints';
+import { expeditedClock, type SeriousnessCriterion } from '@cgtlink/domain/followup/expedited';
+import { followUpSchedule, type Protocol } from '@cgtlink/domain/followup/schedule';
+import { appendAudit } from '../audit/audit-log';
+import { asSystem, type Tx } from '../db/scoped';
+import { normalizeObservation } from '../followup/followup.service';
+import type { Platform } from '../platform';
+
+/**
+ * A follow-up cohort for the demonstration: a few hundred invented thalassemia patients treated with one of
+ * three products between 2021 and 2026, with blood counts around engraftment, Hb and transfusions, ferritin,
+ * ALT, adverse events (some serious and unexpected, some reported late), visits and the alerts the rules raise.
+ * Deterministic (seeded PRNG). Records are inserted in bulk as the seed, with one audit entry per patient.
+ */
+interface Product {
+  name: string;
+  graft: GraftSource;
+  protocol: Protocol;
+  /** Probability of reaching transfusion independence. */
+  ti: number;
+  /** Serious events per patient-year beyond the first months (the VOD rate differs to show a signal). */
+  vod: number;
+  referenceTerms: string[];
+}
+
+const PRODUCTS: Product[] = [
+  {
+    name: 'NS-β-globin LVV CD34+',
+    graft: 'gene-therapy',
+    protocol: 'gene-therapy',
+    ti: 0.9,
+    vod: 0.03,
+    referenceTerms: [
+      'Febrile neutropenia',
+      'Stomatitis',
+      'Neutrophil count decreased',
+      'Platelet count decreased',
+    ],
+  },
+  {
+    name: 'NS-β-globin LVV CD34+ v2',
+    graft: 'gene-therapy',
+    protocol: 'gene-therapy',
+    ti: 0.92,
+    vod: 0.2,
+    referenceTerms: [
+      'Febrile neutropenia',
+      'Stomatitis',
+      'Neutrophil count decreased',
+      'Platelet count decreased',
+    ],
+  },
+  {
+    name: 'Haploidentical HSCT (PBSC)',
+    graft: 'peripheral-blood',
+    protocol: 'allogeneic-hsct',
+    ti: 0.85,
+    vod: 0.05,
+    referenceTerms: ['Febrile neutropenia', 'Stomatitis', 'Acute GVHD', 'Neutrophil count decreased'],
+  },
+];
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const MS_DAY = 86_400_000;
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const addDays = (date: string, n: number) => iso(Date.parse(`${date}T00:00:00Z`) + n * MS_DAY);
+
+const SURNAMES = '陈林黄张李王吴刘蔡杨许郑谢郭洪曾邱廖赖周徐苏叶庄吕';
+const GIVEN = [
+  '子轩',
+  '欣怡',
+  '浩然',
+  '梓涵',
+  '宇航',
+  '诗琪',
+  '俊杰',
+  '雨萱',
+  '嘉豪',
+  '思彤',
+  '晨阳',
+  '若曦',
+];
+
+async function staffPrincipal(platform: Platform, username: string): Promise<Principal> {
+  const row = await platform.database.db
+    .selectFrom('app_user as u')
+    .innerJoin('organization as o', 'o.id', 'u.organization_id')
+    .select(['u.id', 'u.username', 'u.display_name', 'u.role', 'o.id as org_id'])
+    .where('u.username', '=', username)
+    .executeTakeFirstOrThrow();
+  return {
+    userId: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role as Principal['role'],
+    organizationId: row.org_id,
+    organizationKind: 'hospital',
+    patientId: null,
+  };
+}
+
+/** Seeds `size` patients with years of follow-up; `existingPatientId` (the guardian's child) is enrolled too. */
+export async function seedFollowupCohort(
+  platform: Platform,
+  size: number,
+  existingPatientId?: string,
+): Promise<void> {
+  const random = prng(20260501);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+  const today = new Date().toISOString().slice(0, 10);
+  const staff = [await staffPrincipal(platform, 'dr.zhou'), await staffPrincipal(platform, 'dr.he')];
+  const patients: { id: string; hospitalId: string }[] = [];
+  if (existingPatientId) {
+    const p = await platform.database.db
+      .selectFrom('patient')
+      .select(['id', 'hospital_id'])
+      .where('id', '=', existingPatientId)
+      .executeTakeFirstOrThrow();
+    patients.push({ id: p.id, hospitalId: p.hospital_id });
+  }
+  for (let i = 0; i < size; i++) {
+    const principal = staff[i % 2]!;
+    const birthYear = 2004 + Math.floor(random() * 18);
+    const created = await platform.patients.create(
+      { principal, requestId: 'demo-seed-cohort' },
+      {
+        name: `${pick([...SURNAMES])}${pick(GIVEN)}`,
+        sex: random() < 0.5 ? 'female' : 'male',
+        birthDate: `${birthYear}-${String(1 + Math.floor(random() * 12)).padStart(2, '0')}-${String(1 + Math.floor(random() * 28)).padStart(2, '0')}`,
+        diagnosis: pick([
+          'β-thalassemia major (β0/β0)',
+          'β-thalassemia major (β0/β+)',
+          'β-thalassemia major (βE/β0)',
+        ]),
+      },
+    );
+    patients.push({ id: created.id, hospitalId: principal.organizationId });
+  }
+
+  const start = Date.parse('2021-01-01T00:00:00Z');
+  const end = Date.parse(`${addDays(today, -45)}T00:00:00Z`);
+  for (let from = 0; from < patients.length; from += 25) {
+    await asSystem(platform.database.db, async (tx) => {
+      for (const patient of patients.slice(from, from + 25)) {
+        const product =
+          from === 0 && patient === patients[0] && existingPatientId ? PRODUCTS[0]! : pick(PRODUCTS);
+        const infusion = iso(start + Math.floor(random() * ((end - start) / MS_DAY)) * MS_DAY);
+        await seedPatient(tx, patient, product, infusion, today, random);
+      }
+    });
+  }
+}
+
+async function seedPatient(
+  tx: Tx,
+  patient: { id: string; hospitalId: string },
+  product: Product,
+  infusion: string,
+  today: string,
+  random: () => number,
+): Promise<void> {
+  const followDays = Math.floor((Date.parse(today) - Date.parse(infusion)) / MS_DAY);
+  const lost = followDays > 900 && random() < 0.04;
+  const lastDay = lost ? Math.floor(followDays * (0.3 + random() * 0.4)) : followDays;
+  const labs: {
+    code: string;
+    value: number;
+    unit: string;
+    observedOn: string;
+    uln?: number;
+    lln?: number;
+  }[] = [];
+  const transfusions: { given_on: string; product: string; volume_ml: number }[] = [];
+  const at = (d: number) => addDays(infusion, d);
+  // Engraftment: ANC recovers around day 14–35 (gene therapy later than PBSC); 2% never engraft.
+  const failure = random() < 0.02;
+  const ancDay =
+    product.graft === 'gene-therapy' ? 18 + Math.floor(random() * 16) : 12 + Math.floor(random() * 8);
+  const pltDay = ancDay + 5 + Math.floor(random() * 20);
+  for (let d = 0; d <= Math.min(60, lastDay); d += 2 + Math.floor(random() * 2)) {
+    const anc = failure ? 0.05 + random() * 0.2 : d < ancDay ? 0.02 + random() * 0.3 : 0.6 + random() * 2.5;
+    const plt = d < pltDay ? 5 + random() * 14 : 25 + random() * 120;
+    labs.push({ code: 'anc', value: Number(anc.toFixed(2)), unit: '10^9/L', observedOn: at(d), lln: 1.8 });
+    labs.push({ code: 'platelets', value: Math.round(plt), unit: '10^9/L', observedOn: at(d), lln: 150 });
+    if (d < pltDay && d % 6 === 0)
+      transfusions.push({ given_on: at(d), product: 'platelets', volume_ml: 250 });
+  }
+  // Hb and red-cell transfusions: responders stop transfusing after ~2 months, the others keep a monthly need.
+  const responder = !failure && random() < product.ti;
+  const plateau = 9.8 + random() * 3.5;
+  for (let d = 14; d <= lastDay; d += d < 365 ? 30 : 90) {
+    const hb = responder ? (d < 60 ? 8.5 + random() : plateau + (random() - 0.5)) : 8.2 + random() * 1.6;
+    labs.push({
+      code: 'hb',
+      value: Number(hb.toFixed(1)),
+      unit: random() < 0.3 ? 'g/L' : 'g/dL',
+      observedOn: at(d),
+    });
+    if (labs[labs.length - 1]!.unit === 'g/L') labs[labs.length - 1]!.value = Math.round(hb * 10);
+    if ((!responder || d < 60) && hb < 9.5)
+      transfusions.push({ given_on: at(d), product: 'red-cells', volume_ml: 300 });
+  }
+  // Ferritin falls with chelation and phlebotomy in responders; ALT with an occasional rise.
+  let ferritin = 1500 + random() * 2500;
+  for (let d = 30; d <= lastDay; d += 90) {
+    ferritin *= responder ? 0.85 + random() * 0.1 : 0.97 + random() * 0.12;
+    labs.push({ code: 'ferritin', value: Math.round(ferritin), unit: 'ng/mL', observedOn: at(d) });
+    const alt = random() < 0.03 ? 130 + random() * 80 : 15 + random() * 30;
+    labs.push({ code: 'alt', value: Math.round(alt), unit: 'U/L', observedOn: at(d), uln: 40 });
+  }
+  if (labs.length) {
+    await tx
+      .insertInto('observation')
+      .values(
+        labs.map((l) => ({
+          ...normalizeObservation(l),
+          patient_id: patient.id,
+          hospital_id: patient.hospitalId,
+          source: 'seed',
+        })),
+      )
+      .execute();
+  }
+  if (transfusions.length) {
+    await tx
+      .insertInto('transfusion')
+      .values(
+        transfusions.map((t) => ({
+          ...t,
+          patient_id: patient.id,
+          hospital_id: patient.hospitalId,
+          source: 'seed',
+        })),
+      )
+      .execute();
+  }
+  await tx
+    .insertInto('followup_enrolment')
+    .values({
+      patient_id: patient.id,
+      hospital_id: patient.hospitalId,
+      product_name: product.name,
+      graft_source: product.graft,
+      protocol: product.protocol,
+      infusion_date: infusion,
+      reference_terms: JSON.stringify(product.referenceTerms),
+      status: lost ? 'lost-to-follow-up' : 'active',
+    })
+    .execute();
+  const visits = followUpSchedule(product.protocol, infusion);
+  await tx
+    .insertInto('followup_visit')
+    .values(
+      visits.map((v) => ({
+        patient_id: patient.id,
+        hospital_id: patient.hospitalId,
+        label: v.label,
+        due_date: v.dueDate,
+        window_start: v.windowStart,
+        window_end: v.windowEnd,
+        attended_on: v.windowEnd < today && v.dueDate <= at(lastDay) && random() < 0.93 ? v.dueDate : null,
+      })),
+    )
+    .execute();
+
+  // Adverse events: the expected early toxicities, and rarer serious unexpected ones (veno-occlusive disease).
+  const events: {
+    term: string;
+    grade: number;
+    onset: number;
+    seriousness: SeriousnessCriterion[];
+    product: 'probable' | 'possible' | 'unlikely';
+  }[] = [];
+  if (random() < 0.6)
+    events.push({
+      term: 'Febrile neutropenia',
+      grade: 3,
+      onset: 5 + Math.floor(random() * 10),
+      seriousness: ['hospitalization'],
+      product: 'probable',
+    });
+  if (random() < 0.5)
+    events.push({
+      term: 'Stomatitis',
+      grade: 2 + Math.floor(random() * 2),
+      onset: 7 + Math.floor(random() * 7),
+      seriousness: [],
+      product: 'probable',
+    });
+  if (random() < (product.vod * Math.min(lastDay, 730)) / 365) {
+    const lifeThreatening = random() < 0.4;
+    events.push({
+      term: 'Veno-occlusive disease',
+      grade: lifeThreatening ? 4 : 3,
+      onset: 10 + Math.floor(random() * Math.max(1, Math.min(lastDay, 700) - 10)),
+      seriousness: lifeThreatening ? ['life-threatening', 'hospitalization'] : ['hospitalization'],
+      product: 'possible',
+    });
+  }
+  if (product.protocol === 'allogeneic-hsct' && random() < 0.3) {
+    events.push({
+      term: 'Acute GVHD',
+      grade: 2 + Math.floor(random() * 2),
+      onset: 20 + Math.floor(random() * 60),
+      seriousness: [],
+      product: 'probable',
+    });
+  }
+  for (const e of events.filter((x) => x.onset <= lastDay)) {
+    const onset = at(e.onset);
+    const awareness = addDays(onset, Math.floor(random() * 3));
+    const expected = product.referenceTerms.includes(e.term);
+    const clock = expeditedClock({
+      seriousness: e.seriousness,
+      causalityProduct: e.product,
+      causalityProcedure: 'unrelated',
+      expected,
+      awarenessDate: awareness,
+    });
+    const submitted =
+      clock.required && clock.dueDate && awareness < addDays(today, -20)
+        ? addDays(
+            awareness,
+            (clock.days ?? 15) +
+              (random() < 0.15 ? 3 + Math.floor(random() * 10) : -Math.floor(random() * 5)),
+          )
+        : null;
+    await tx
+      .insertInto('adverse_event')
+      .values({
+        patient_id: patient.id,
+        hospital_id: patient.hospitalId,
+        product_name: product.name,
+        term: e.term,
+        grade: e.grade,
+        onset_date: onset,
+        resolution_date: e.grade < 4 ? addDays(onset, 7 + Math.floor(random() * 30)) : null,
+        seriousness: JSON.stringify(e.seriousness),
+        serious: e.seriousness.length > 0,
+        causality_product: e.product,
+        causality_procedure: 'unrelated',
+        expected,
+        outcome: e.grade < 4 ? 'recovered' : 'recovering',
+        awareness_date: awareness,
+        expedited_required: clock.required,
+        expedited_days: clock.days,
+        expedited_due: clock.dueDate,
+        expedited_submitted_on: submitted,
+      })
+      .execute();
+  }
+  // The alerts the early-warning rules raise on these records.
+  const warnings = laboratoryWarnings({
+    infusionDate: infusion,
+    graftSource: product.graft,
+    labs: labs.map((l) => {
+      const n = normalizeObservation(l);
+      return { code: n.code, date: n.observed_on, value: n.value_canonical, uln: n.uln_canonical };
+    }),
+    transfusions: transfusions.map((t) => ({
+      date: t.given_on,
+      product: t.product as 'red-cells' | 'platelets',
+    })),
+    asOf: at(lastDay),
+  });
+  for (const w of warnings) {
+    await tx
+      .insertInto('alert')
+      .values({
+        scope: 'patient',
+        patient_id: patient.id,
+        hospital_id: patient.hospitalId,
+        rule: w.rule,
+        dedup_key: `${patient.id}:${w.key}`,
+        message: w.message,
+      })
+      .onConflict((oc) => oc.column('dedup_key').doNothing())
+      .execute();
+  }
+  await appendAudit(
+    tx,
+    { system: 'demo seed' },
+    {
+      action: 'create',
+      entityType: 'followup',
+      entityId: patient.id,
+      newValues: {
+        product: product.name,
+        infusionDate: infusion,
+        observations: labs.length,
+        transfusions: transfusions.length,
+        adverseEvents: events.length,
+        alerts: warnings.length,
+      },
+    },
+  );
+}
