@@ -1,7 +1,7 @@
 import { dinCheckCharacter } from '@cgtlink/domain/isbt128/din';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchBrowser, newPage, signIn } from './support/browser';
+import { choose, launchBrowser, newPage, signIn } from './support/browser';
 import { DEMO_PASSWORD } from './support/server';
 
 const baseUrl = inject('baseUrl');
@@ -67,7 +67,7 @@ describe('one autologous gene-therapy patient from filing approval to infusion',
       targetEnrolment: 3,
       password: DEMO_PASSWORD,
     });
-    const doc = await zhou<{ id: string }>('POST', `/api/filings/${filing.id}/consent-documents`, {
+    await zhou<{ id: string }>('POST', `/api/filings/${filing.id}/consent-documents`, {
       title: '知情同意书 v1',
       body: 'e2e consent',
     });
@@ -88,47 +88,58 @@ describe('one autologous gene-therapy patient from filing approval to infusion',
       await context.close();
     }
 
-    // 2. Consent, eligibility and enrolment of 张雨桐 (born 2014) through the API.
+    // 2. The patient's transfusion and weight history is on record (API); eligibility and enrolment on screen.
     const patients = await zhou<{ id: string; pseudonym: string; birthDate: string }[]>(
       'GET',
       '/api/patients',
     );
     const patient = patients.find((p) => p.birthDate === '2014-07-22')!;
-    const consent = await zhou<{ id: string }>('POST', `/api/patients/${patient.id}/consents`, {
-      filingId: filing.id,
-      documentId: doc.id,
-      signedBy: 'guardian',
-      signerName: '张伟',
-      signedOn: '2026-01-04',
-      password: DEMO_PASSWORD,
+    await zhou('POST', `/api/patients/${patient.id}/weights`, {
+      weights: [{ measuredOn: '2025-12-01', weightKg: 35 }],
     });
-    const transfusions = Array.from({ length: 24 }, (_, i) => ({
-      date: `${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-12`,
-      volumeMl: 400,
-    }));
-    const eligibility = await zhou<{ id: string; allMet: boolean }>(
-      'POST',
-      `/api/patients/${patient.id}/eligibility`,
-      {
-        filingId: filing.id,
-        referenceDate: '2026-01-05',
-        weightKg: 35,
-        transfusions,
-        cardiacT2StarMs: 30,
-        licMgG: 4,
-        altUL: 30,
-        astUL: 28,
-        transaminaseUlnUL: 40,
-        egfr: 120,
-      },
+    const today = new Date();
+    await zhou('POST', `/api/patients/${patient.id}/transfusions`, {
+      transfusions: Array.from({ length: 24 }, (_, i) => ({
+        transfusedOn: new Date(today.getTime() - (i + 1) * 28 * 86_400_000).toISOString().slice(0, 10),
+        volumeMl: 400,
+      })),
+    });
+    const { context: hospitalContext, page: hospital } = await newPage(browser, baseUrl);
+    await signIn(hospital, 'dr.zhou');
+    await hospital.getByTestId('nav-filings').click();
+    await hospital.getByTestId('filings-table').getByRole('cell', { name: filing.reference }).click();
+    const panel = hospital.getByTestId('enrol-panel');
+    await panel.waitFor();
+    await choose(hospital, 'enrol-patient', patient.pseudonym);
+    for (const [field, value] of [
+      ['cardiacT2StarMs', '30'],
+      ['licMgG', '4'],
+      ['egfr', '120'],
+      ['altUL', '30'],
+      ['astUL', '28'],
+      ['transaminaseUlnUL', '40'],
+    ] as const) {
+      await hospital.getByTestId(`enrol-${field}`).fill(value);
+    }
+    await hospital.getByTestId('enrol-evaluate').click();
+    const criteria = hospital.getByTestId('enrol-criteria');
+    await criteria.waitFor();
+    expect(await criteria.getByText('符合', { exact: true }).count()).toBe(6);
+    await hospital.getByTestId('enrol-signer').fill('张伟');
+    await hospital.getByTestId('enrol-password').fill(DEMO_PASSWORD);
+    await hospital.getByTestId('enrol-submit').click();
+    const ok = hospital.getByTestId('enrol-ok');
+    await ok.waitFor();
+    const coiText = (await ok.textContent()) ?? '';
+    await hospitalContext.close();
+    const therapies = await zhou<{ id: string; patientId: string; chainOfIdentity: string }[]>(
+      'GET',
+      '/api/therapies',
     );
-    expect(eligibility.allMet).toBe(true);
-    const enrolment = await zhou<{ therapyId: string; chainOfIdentity: string }>(
-      'POST',
-      `/api/patients/${patient.id}/enrolment`,
-      { filingId: filing.id, eligibilityId: eligibility.id, consentId: consent.id, password: DEMO_PASSWORD },
-    );
-    const therapyId = enrolment.therapyId;
+    const enrolment = therapies.find((x) => x.patientId === patient.id)!;
+    expect(coiText).toContain(enrolment.chainOfIdentity);
+    const therapyIdValue = enrolment.id;
+    const therapyId = therapyIdValue;
     const coi = enrolment.chainOfIdentity;
 
     // 3. The hospital records mobilization and apheresis (with the DIN) in the browser; an out-of-order step is not offered.

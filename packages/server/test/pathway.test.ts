@@ -1,5 +1,6 @@
 import { dinCheckCharacter } from '@cgtlink/domain/isbt128/din';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mod37_2Checksum } from '@cgtlink/domain/isbt128/mod37-2';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { asSystem, withPrincipal } from '../src/db/scoped';
 import { DEMO_PASSWORD } from '../src/seed/demo';
 import { ENGINES } from './support/databases';
@@ -28,6 +29,9 @@ const FIT = {
   transaminaseUlnUL: 40,
   egfr: 115,
 };
+
+// Signing re-enters a password (scrypt, N = 2^17) at nearly every act of this walk: generous on a loaded CI box.
+vi.setConfig({ testTimeout: 180_000 });
 
 describe.each(ENGINES)('filings, enrolment and the treatment pathway on %s', (engine) => {
   let t: TestPlatform;
@@ -526,6 +530,14 @@ describe.each(ENGINES)('filings, enrolment and the treatment pathway on %s', (en
       });
       expect(ok.statusCode).toBe(201);
       const product = ok.json().products[0];
+      // The bag label: DIN grouped as printed, boxed MOD 37-2 check character, flag check value 60 + checksum.
+      expect(product.label).toMatchObject({
+        eyeReadableDin: 'G1234 26 000001',
+        checkCharacter: dinCheckCharacter(din(1).din),
+        barcodeDin: `=${din(1).din}${60 + mod37_2Checksum(din(1).din)}`,
+        chainOfIdentity: coi,
+        patient: pseudonym,
+      });
       expect(product).toMatchObject({ din: din(1).din, productCode: 'S1234A00', status: 'released' });
       const sigs = (
         await call('qp.tang', 'GET', `/api/signatures?entityType=product&entityId=${product.id}`)

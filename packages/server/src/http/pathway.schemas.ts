@@ -234,6 +234,15 @@ export const TherapyDetailOut = TherapySummaryOut.extend({
       expiresAt: z.string(),
       status: z.string(),
       releasedAt: z.string(),
+      label: z.object({
+        eyeReadableDin: z.string(),
+        checkCharacter: z.string(),
+        barcodeDin: z.string(),
+        productCode: z.string(),
+        expiresAt: z.string(),
+        patient: z.string(),
+        chainOfIdentity: z.string(),
+      }),
     }),
   ),
   custody: z.array(

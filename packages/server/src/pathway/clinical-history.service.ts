@@ -6,8 +6,7 @@ import type { RequestContext } from '../context';
 import type { Schema } from '../db/schema';
 import { type Tx, withPrincipal } from '../db/scoped';
 import { Forbidden, InvalidInput, NotFound } from '../errors';
-import { iso, Refused } from './common';
-import { dateText } from './enrolment.service';
+import { dateText, iso, Refused } from './common';
 
 export interface ClinicalHistory {
   genotype: {

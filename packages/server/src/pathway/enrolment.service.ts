@@ -16,7 +16,7 @@ import { type Tx, withPrincipal } from '../db/scoped';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
 import type { IdentifierCrypto } from '../patients/identifier-crypto';
 import { historyOf } from './clinical-history.service';
-import { iso, json, notify, Refused, randomCode, signWithin } from './common';
+import { dateText, iso, json, notify, Refused, randomCode, signWithin } from './common';
 import { requireActiveFiling } from './filing.service';
 
 export interface Consent {
@@ -535,15 +535,4 @@ export class EnrolmentService {
       version: r.version,
     };
   }
-}
-
-/** A date column as `YYYY-MM-DD`, whether the driver returned a Date (pg) or text. */
-export function dateText(value: string | Date): string {
-  if (value instanceof Date) {
-    const y = value.getFullYear();
-    const m = String(value.getMonth() + 1).padStart(2, '0');
-    const d = String(value.getDate()).padStart(2, '0');
-    return `${y}-${m}-${d}`;
-  }
-  return String(value).slice(0, 10);
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { can, databaseRoleFor } from '@cgtlink/domain/access/index';
 import { canonicalJson } from '@cgtlink/domain/audit/canonical';
-import { validateDinWithCheck } from '@cgtlink/domain/isbt128/din';
-import { bedsideIdentityCheck, type LabelProblem } from '@cgtlink/domain/isbt128/label';
+import { formatDin, parseDin, validateDinWithCheck } from '@cgtlink/domain/isbt128/din';
+import { bedsideIdentityCheck, type LabelProblem, validateLabel } from '@cgtlink/domain/isbt128/label';
 import {
   CUSTODY_SCANS,
   type CustodyDirection,
@@ -73,6 +73,7 @@ export interface TherapyDetail extends TherapySummary {
     expiresAt: string;
     status: string;
     releasedAt: string;
+    label: ReturnType<typeof productLabel>;
   }[];
   custody: {
     din: string;
@@ -1160,6 +1161,7 @@ export class PathwayService {
         expiresAt: iso(p.expires_at)!,
         status: p.status,
         releasedAt: iso(p.released_at)!,
+        label: productLabel(p, therapy),
       })),
       custody: custody.map((s) => ({
         din: s.din,
@@ -1206,6 +1208,36 @@ export function parseScannedDin(text: string, field: string): { din: string; che
   const parsed = validateDinWithCheck(text);
   if (!parsed.valid) throw new InvalidInput(field, parsed.problems.map((p) => p.message).join('; '));
   return { din: parsed.value.din, checkCharacter: parsed.value.checkCharacter };
+}
+
+/**
+ * The identity-bearing content of the product's bag label (ICCBBA ST-001; DESIGN.md §3.1): the DIN grouped as
+ * printed with its boxed MOD 37-2 check character, the flag check value for the bar code (60 + checksum), the
+ * product code, the expiry and the link to the patient (pseudonym and chain of identity).
+ */
+export function productLabel(
+  p: { din: string; product_code: string; expires_at: Date | string },
+  therapy: { patient_pseudonym: string; chain_of_identity: string },
+) {
+  const parsed = parseDin(p.din);
+  if (!parsed.valid) throw new Error(`stored DIN ${p.din} is malformed`);
+  const label = {
+    din: p.din,
+    productCode: p.product_code,
+    expiresAt: new Date(p.expires_at).toISOString(),
+    patient: { patientId: therapy.patient_pseudonym, chainOfIdentityId: therapy.chain_of_identity },
+  };
+  const problems = validateLabel(label);
+  if (problems.length > 0) throw new Error(`label of ${p.din}: ${problems.map((x) => x.message).join('; ')}`);
+  return {
+    eyeReadableDin: formatDin(parsed.value),
+    checkCharacter: parsed.value.checkCharacter,
+    barcodeDin: `=${p.din}${String(parsed.value.flagCheckValue)}`,
+    productCode: p.product_code,
+    expiresAt: label.expiresAt,
+    patient: therapy.patient_pseudonym,
+    chainOfIdentity: therapy.chain_of_identity,
+  };
 }
 
 function linked(t: TherapyRow) {

@@ -14,6 +14,11 @@ export type BedsideBody = z.infer<typeof Contract.BedsideBody>;
 export type CustodyBody = z.infer<typeof Contract.CustodyBody>;
 export type TemperatureBody = z.infer<typeof Contract.TemperatureBody>;
 export type ReleaseBody = z.infer<typeof Contract.ReleaseBody>;
+export type EligibilityOut = z.infer<typeof Contract.EligibilityOut>;
+export type EligibilityBody = z.infer<typeof Contract.EligibilityBody>;
+export type ConsentCreate = z.infer<typeof Contract.ConsentCreate>;
+export type EnrolBody = z.infer<typeof Contract.EnrolBody>;
+export type EnrolmentOut = z.infer<typeof Contract.EnrolmentOut>;
 export type DeviationAssessBody = z.infer<typeof Contract.DeviationAssessBody>;
 
 const id = encodeURIComponent;
@@ -25,6 +30,12 @@ export const pathwayApi = {
   createFiling: (body: FilingCreate) => api.post<FilingDetail>('/api/filings', body),
   decide: (filingId: string, body: FilingDecisionBody) =>
     api.post<FilingDetail>(`/api/filings/${id(filingId)}/decisions`, body),
+  eligibility: (patientId: string, body: EligibilityBody) =>
+    api.post<EligibilityOut>(`/api/patients/${id(patientId)}/eligibility`, body),
+  consent: (patientId: string, body: ConsentCreate) =>
+    api.post<{ id: string }>(`/api/patients/${id(patientId)}/consents`, body),
+  enrol: (patientId: string, body: EnrolBody) =>
+    api.post<EnrolmentOut>(`/api/patients/${id(patientId)}/enrolment`, body),
   therapies: (patientId?: string) => api.get<TherapySummary[]>('/api/therapies', { patientId }),
   therapy: (therapyId: string) => api.get<TherapyDetail>(`/api/therapies/${id(therapyId)}`),
   recordStep: (therapyId: string, body: StepBody) =>

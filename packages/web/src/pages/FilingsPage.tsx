@@ -27,6 +27,7 @@ import { applyFieldErrors, ErrorAlert } from '../components/errors';
 import { useLoad } from '../components/useLoad';
 import { formatDateTime } from '../format';
 import { usePrincipal } from '../session/SessionContext';
+import { EnrolPanel } from './EnrolPanel';
 
 const STATUS_COLOR: Record<Filing['status'], string> = {
   submitted: 'blue',
@@ -166,6 +167,7 @@ function FilingDrawer({ id, onClose, onChanged }: { id: string | null; onClose()
               </div>
             ))}
           </Card>
+          <EnrolPanel filing={f} />
           <DecisionForm
             filing={f}
             onDone={() => {

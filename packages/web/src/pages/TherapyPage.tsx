@@ -300,7 +300,18 @@ export function TherapyPage() {
               pagination={false}
               dataSource={th.products}
               columns={[
-                { title: 'DIN', dataIndex: 'din' },
+                {
+                  title: 'DIN',
+                  key: 'din',
+                  render: (_: unknown, p: TherapyDetail['products'][number]) => (
+                    <span data-testid="product-label-din">
+                      {p.label.eyeReadableDin}{' '}
+                      <span style={{ border: '1px solid currentColor', padding: '0 3px' }}>
+                        {p.label.checkCharacter}
+                      </span>
+                    </span>
+                  ),
+                },
                 { title: t('pathway.productCode'), dataIndex: 'productCode' },
                 {
                   title: t('pathway.expiresAt'),
