@@ -88,7 +88,9 @@ describe('the hospital follow-up page', () => {
     await page.getByTestId('enrol-date').click();
     await page.getByTestId('enrol-date').fill('2025-01-01');
     await page.keyboard.press('Enter');
-    await page.getByTestId('enrol-submit').click();
+    // Enter may already have submitted the form (the date picker passes it on); then the button is gone.
+    const enrolSubmit = page.getByTestId('enrol-submit');
+    if (await enrolSubmit.isVisible()) await enrolSubmit.click().catch(() => undefined);
     await page.getByRole('cell', { name: 'D30', exact: true }).waitFor();
     await page.getByTestId('obs-new').click();
     await page.getByTestId('obs-value').fill('95');
