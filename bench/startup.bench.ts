@@ -12,10 +12,14 @@ const BIN = join(import.meta.dirname, '../packages/cli/bin/cgtlink.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'cgtlink-startup-'));
 const port = 3900 + Math.floor(Math.random() * 50);
 
+// The embedded engine: whatever DATABASE_URL the caller has is dropped, not emptied (an empty URL is refused).
+const { DATABASE_URL: _server, ...inherited } = process.env;
+const embeddedEnv = { ...inherited, CGTLINK_DATA_DIR: dataDir, CGTLINK_LOG_LEVEL: 'warn' };
+
 async function startOnce(): Promise<number> {
   const started = performance.now();
   const child = spawn(process.execPath, [BIN, 'serve', '--demo', '--port', String(port)], {
-    env: { ...process.env, DATABASE_URL: '', CGTLINK_DATA_DIR: dataDir, CGTLINK_LOG_LEVEL: 'warn' },
+    env: embeddedEnv,
     stdio: 'ignore',
   });
   try {
