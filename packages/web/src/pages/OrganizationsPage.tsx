@@ -22,13 +22,13 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError } from '../api/client';
 import { endpoints } from '../api/endpoints';
 import type { Organization } from '../api/types';
-import { applyFieldErrors, ErrorAlert } from '../components/errors';
+import { ErrorAlert } from '../components/errors';
 import { HistoryDrawer, type HistoryTarget } from '../components/HistoryDrawer';
 import { organizationName } from '../components/names';
 import { SignaturesDrawer, type SignatureTarget } from '../components/SignaturesDrawer';
+import { useFormSubmit } from '../components/useFormSubmit';
 import { useLoad } from '../components/useLoad';
 import { formatDateTime } from '../format';
 import { useLanguage } from '../i18n/LanguageContext';
@@ -55,23 +55,14 @@ function CreateOrganization({ open, onClose, onDone }: { open: boolean; onClose(
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<CreateForm>();
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
-  const submit = async (values: CreateForm) => {
-    setSaving(true);
-    setError(null);
-    try {
+  const { saving, error, run } = useFormSubmit(form, CREATE_FIELDS);
+  const submit = (values: CreateForm) =>
+    run(async () => {
       const org = await endpoints.createOrganization(values);
       void message.success(t('org.created', { code: org.code }));
       form.resetFields();
       onDone();
-    } catch (e) {
-      applyFieldErrors(form, e, CREATE_FIELDS);
-      setError(e);
-    } finally {
-      setSaving(false);
-    }
-  };
+    });
   return (
     <Modal
       open={open}
@@ -119,13 +110,10 @@ function EditOrganization({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<EditForm>();
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
+  const { saving, error, run } = useFormSubmit(form, EDIT_FIELDS, () => onDone(true));
   const submit = async (values: EditForm) => {
     if (!org) return;
-    setSaving(true);
-    setError(null);
-    try {
+    await run(async () => {
       const saved = await endpoints.updateOrganization(org.id, {
         nameZh: values.nameZh,
         nameEn: values.nameEn,
@@ -135,17 +123,7 @@ function EditOrganization({
       });
       void message.success(t('org.updated', { code: saved.code }));
       onDone(false);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 409) {
-        void message.warning(t('errors.staleVersion'));
-        onDone(true);
-        return;
-      }
-      applyFieldErrors(form, e, EDIT_FIELDS);
-      setError(e);
-    } finally {
-      setSaving(false);
-    }
+    });
   };
   return (
     <Modal

@@ -19,10 +19,11 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/client';
 import { endpoints } from '../api/endpoints';
 import type { Organization, User } from '../api/types';
-import { applyFieldErrors, ErrorAlert, useReportError } from '../components/errors';
+import { ErrorAlert, useReportError } from '../components/errors';
 import { HistoryDrawer, type HistoryTarget } from '../components/HistoryDrawer';
 import { organizationName } from '../components/names';
 import { rolesFor } from '../components/roles';
+import { useFormSubmit } from '../components/useFormSubmit';
 import { useLoad } from '../components/useLoad';
 import { useLanguage } from '../i18n/LanguageContext';
 import { usePrincipal } from '../session/SessionContext';
@@ -55,17 +56,14 @@ function CreateUser({
   const { language } = useLanguage();
   const { message } = App.useApp();
   const [form] = Form.useForm<CreateForm>();
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
+  const { saving, error, run } = useFormSubmit(form, CREATE_FIELDS);
   const organizationId = Form.useWatch('organizationId', form);
   const role = Form.useWatch('role', form);
   const org = organizations.find((o) => o.id === organizationId);
   const roles = rolesFor(org);
 
-  const submit = async (values: CreateForm) => {
-    setSaving(true);
-    setError(null);
-    try {
+  const submit = (values: CreateForm) =>
+    run(async () => {
       const user = await endpoints.createUser({
         organizationId: values.organizationId,
         username: values.username,
@@ -77,13 +75,7 @@ function CreateUser({
       void message.success(t('user.created', { username: user.username }));
       form.resetFields();
       onDone();
-    } catch (e) {
-      applyFieldErrors(form, e, CREATE_FIELDS);
-      setError(e);
-    } finally {
-      setSaving(false);
-    }
-  };
+    });
 
   return (
     <Modal
@@ -167,13 +159,10 @@ function ResetPassword({ user, onClose, onDone }: { user: User | null; onClose()
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ password: string; reason?: string }>();
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
+  const { saving, error, run } = useFormSubmit(form, ['password', 'reason'], onDone);
   const submit = async (values: { password: string; reason?: string }) => {
     if (!user) return;
-    setSaving(true);
-    setError(null);
-    try {
+    await run(async () => {
       await endpoints.updateUser(user.id, {
         password: values.password,
         version: user.version,
@@ -181,17 +170,7 @@ function ResetPassword({ user, onClose, onDone }: { user: User | null; onClose()
       });
       void message.success(t('user.passwordReset', { username: user.username }));
       onDone();
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 409) {
-        void message.warning(t('errors.staleVersion'));
-        onDone();
-        return;
-      }
-      applyFieldErrors(form, e, ['password', 'reason']);
-      setError(e);
-    } finally {
-      setSaving(false);
-    }
+    });
   };
   return (
     <Modal
