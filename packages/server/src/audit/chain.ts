@@ -48,7 +48,19 @@ export function canonicalContent(e: SealedFields): string {
   return `${e.id}|${field(e.occurredAt)}${field(e.actorUserId)}${field(e.actorName)}${field(e.organizationId)}${field(e.role)}${field(e.action)}${field(e.entityType)}${field(e.entityId)}${field(e.oldValues)}${field(e.newValues)}${field(e.reason)}${field(e.requestId)}`;
 }
 
-/** SHA-256 over the previous entry's hash and this entry's canonical content; one-shot hashing for speed. */
+/** Scheme 1 (seals before 0022): SHA-256 over the previous hash and the entry's canonical content. */
 export function chainHash(prevHash: string, content: string): string {
   return hash('sha256', `${prevHash}|${content}`);
+}
+
+/** The scheme new seals use. */
+export const CURRENT_SCHEME = 2;
+
+/**
+ * Scheme 2: SHA-256 over the previous hash and the entry's digest, both as 64 lowercase hex characters. The
+ * digest is computed by the database from the entry's columns (migration 0022), so chaining costs one hash of
+ * 128 ASCII bytes per entry; hex strings in and out keep it free of buffer copies.
+ */
+export function chainDigest(prevHash: string, digestHex: string): string {
+  return hash('sha256', prevHash + digestHex);
 }

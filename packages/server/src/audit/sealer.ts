@@ -1,18 +1,20 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema';
-import { canonicalContent, chainHash, GENESIS_HASH, SEALED_FIELDS_SQL, type SealedFields } from './chain';
+import { CURRENT_SCHEME, chainDigest, GENESIS_HASH } from './chain';
 
 // One sealer at a time across every process sharing the database.
 const SEALER_LOCK = 7_240_001;
 const BATCH = 5000;
 
 /**
- * Chains committed, unsealed audit entries into audit_seal in commit order. An entry is sealed only once every
- * transaction that could still commit an older entry has finished (its txid is below the snapshot's xmin), so
- * the chain never needs an entry inserted before one already sealed. Returns how many entries it sealed.
+ * Chains committed, unsealed audit entries into audit_seal, in the order they become visible (batch by batch
+ * in id order). Every entry committed before the call starts is sealed when it returns: entries of transactions
+ * still running are invisible and wait for a later call. Returns how many entries it sealed.
  *
- * One call fixes its horizon (xmin) at the start and walks the eligible entries in id order, batch by batch,
- * so a large backlog is read once, not rescanned for every batch.
+ * The snapshot's xmin at the start becomes the next watermark: every transaction below it had finished, so all
+ * their entries are sealed by the end of this call and later calls need not look below it. (An earlier version
+ * also refused to seal entries at or above xmin; since xmin is cluster-wide, one long transaction in any other
+ * database then held back sealing for everyone.)
  */
 export async function sealPending(
   db: Kysely<Schema>,
@@ -34,17 +36,26 @@ export async function sealPending(
         select seq, hash from audit_seal order by seq desc limit 1`.execute(tx);
       let seq = last.rows[0]?.seq ?? 0;
       let prev = last.rows[0]?.hash ?? GENESIS_HASH;
-      const pending = await sql<SealedFields>`
-        select ${sql.raw(SEALED_FIELDS_SQL)}
+      const pending = await sql<{ id: number; digest: string }>`
+        select e.id, encode(e.digest, 'hex') as digest
         from audit_event e
-        where e.txid >= ${watermark.txid} and e.txid < ${horizon} and e.id > ${afterId}
-          and not exists (select 1 from audit_seal s where s.event_id = e.id)
+        where e.txid >= ${watermark.txid} and e.id > ${afterId}
+          -- OFFSET 0 keeps this a per-row probe of the event_id index: as an anti-join the planner would hash
+          -- every seal for each batch of a large backlog.
+          and not exists (select 1 from audit_seal s where s.event_id = e.id offset 0)
         order by e.id
         limit ${BATCH}`.execute(tx);
       const seals = pending.rows.map((event) => {
         seq += 1;
-        const hash = chainHash(prev, canonicalContent(event));
-        const row = { seq, event_id: event.id, prev_hash: prev, hash };
+        const hash = chainDigest(prev, event.digest);
+        const row = {
+          seq,
+          event_id: event.id,
+          prev_hash: prev,
+          hash,
+          scheme: CURRENT_SCHEME,
+          digest: sql<Uint8Array>`decode(${event.digest}, 'hex')`,
+        };
         prev = hash;
         return row;
       });

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely';
 
 /** Kysely's view of the tables: one interface per table, named as the table. Migrations are the source. */
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -85,6 +85,8 @@ export interface AuditEventTable {
   new_values: Json | null;
   reason: string | null;
   request_id: string | null;
+  /** SHA-256 of the canonical content, computed by the database (0022_audit_digest). */
+  digest: GeneratedAlways<Uint8Array>;
 }
 
 export interface AuditSealTable {
@@ -93,6 +95,10 @@ export interface AuditSealTable {
   prev_hash: string;
   hash: string;
   sealed_at: Timestamp;
+  /** 1: hash over the canonical text built by the application; 2: hash over the database's entry digest. */
+  scheme: Generated<number>;
+  /** Scheme 2: the entry's digest at sealing time; null for scheme 1. */
+  digest: Uint8Array | null;
 }
 
 export interface SignatureTable {

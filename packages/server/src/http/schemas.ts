@@ -181,6 +181,7 @@ export const VerifyOut = z.object({
   unsealed: z.number().int(),
   firstBroken: z.object({ seq: z.number().int(), eventId: z.number().int(), problem: z.string() }).nullable(),
   millis: z.number(),
+  deep: z.object({ checked: z.number().int(), millis: z.number() }).nullable(),
 });
 
 export const SignatureMeaning = z.enum(['authored', 'reviewed', 'approved', 'released']);
