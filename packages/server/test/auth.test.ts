@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { THROTTLE } from '../src/auth/auth.service';
+import { AuthService, THROTTLE } from '../src/auth/auth.service';
 import { tokenHash } from '../src/auth/tokens';
 import { DEMO_PASSWORD } from '../src/seed/demo';
 import { ENGINES } from './support/databases';
@@ -115,6 +115,9 @@ describe.each(ENGINES)('authentication on %s', (engine) => {
       .set({ expires_at: new Date(Date.now() - 1000) })
       .where('token_hash', '=', tokenHash(token))
       .execute();
+    // Changed behind the server's back, as another process would: this server's session cache is dropped the
+    // way it is after any change made through it (the next test covers the cache's own window).
+    t.platform.auth.forgetSessions();
     const expired = await t.app.inject({
       method: 'GET',
       url: '/api/auth/session',
@@ -122,6 +125,29 @@ describe.each(ENGINES)('authentication on %s', (engine) => {
     });
     expect(expired.statusCode).toBe(401);
     expect(expired.json().detail).toMatch(/expired/);
+  });
+
+  it('reuses a resolved session only for its short time to live', async () => {
+    const auth = new AuthService(t.platform.database.db, {
+      idleMinutes: 30,
+      absoluteHours: 12,
+      cacheMs: 300,
+    });
+    const issued = await auth.login(
+      { username: 'qc.liang', password: DEMO_PASSWORD, ip: '10.1.2.3' },
+      'bearer',
+    );
+    await auth.authenticate(issued.token);
+    await t.platform.database.db
+      .updateTable('session')
+      .set({ revoked_at: new Date() })
+      .where('token_hash', '=', tokenHash(issued.token))
+      .execute();
+    // Revoked by another process: this one still trusts its cached copy within the time to live …
+    expect((await auth.authenticate(issued.token)).principal.username).toBe('qc.liang');
+    await new Promise((resolve) => setTimeout(resolve, 350));
+    // … and reads the database again once it has passed.
+    await expect(auth.authenticate(issued.token)).rejects.toThrow(/signed out/);
   });
 
   it('refuses a request with no credentials and one with a made-up token', async () => {

@@ -9,11 +9,14 @@ import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema';
 import { ReauthenticationFailed, TooManyAttempts, Unauthorized } from '../errors';
 import { decoyHash, verifyPassword } from './password';
+import { SessionCache } from './session-cache';
 import { newToken, tokenHash } from './tokens';
 
 export interface SessionPolicy {
   idleMinutes: number;
   absoluteHours: number;
+  /** How long a resolved session is reused without reading the database (default 5 s; 0 turns it off). */
+  cacheMs?: number;
 }
 
 /** Failed sign-ins tolerated per account (and, higher, per address) in the throttle window. */
@@ -113,10 +116,19 @@ function toPrincipal(row: PrincipalRow): Principal {
  * before any principal exists to scope them.
  */
 export class AuthService {
+  readonly #recent: SessionCache<AuthenticatedSession>;
+
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly policy: SessionPolicy,
-  ) {}
+  ) {
+    this.#recent = new SessionCache(policy.cacheMs ?? 5_000);
+  }
+
+  /** Called after any change to accounts, organizations or sessions: the next request reads them afresh. */
+  forgetSessions(): void {
+    this.#recent.clear();
+  }
 
   async login(input: LoginInput, kind: 'cookie' | 'bearer'): Promise<IssuedSession> {
     const username = input.username.trim().toLowerCase();
@@ -140,6 +152,18 @@ export class AuthService {
 
   /** Resolves a presented token to its principal, sliding the idle expiry; rejects expired or revoked ones. */
   async authenticate(token: string): Promise<AuthenticatedSession> {
+    const key = tokenHash(token);
+    const now = Date.now();
+    const recent = this.#recent.get(key, now);
+    // A cached session is used only while its expiry is at least a minute off, so the sliding idle expiry
+    // below is still written once a minute and an expiring session is always checked against the database.
+    if (recent && recent.expiresAt.getTime() - now > 60_000 + this.#recent.ttlMs) return recent;
+    const session = await this.#authenticateFromDatabase(key, now);
+    if (this.#recent.ttlMs > 0) this.#recent.set(key, session, now);
+    return session;
+  }
+
+  async #authenticateFromDatabase(key: string, now: number): Promise<AuthenticatedSession> {
     // One round trip: the session with its account and organization.
     const row = await this.db
       .selectFrom('session as s')
@@ -154,9 +178,8 @@ export class AuthService {
         's.revoked_at',
         ...PRINCIPAL_COLUMNS,
       ])
-      .where('s.token_hash', '=', tokenHash(token))
+      .where('s.token_hash', '=', key)
       .executeTakeFirst();
-    const now = Date.now();
     if (!row || row.revoked_at || new Date(row.expires_at).getTime() <= now) {
       throw new Unauthorized('session expired or signed out; please sign in again');
     }
@@ -191,6 +214,7 @@ export class AuthService {
       .set({ revoked_at: new Date() })
       .where('id', '=', sessionId)
       .execute();
+    this.forgetSessions();
   }
 
   /** Re-authenticates a signed-in user for an electronic signature; failures count towards the throttle. */

@@ -49,7 +49,11 @@ export function toOrganization(row: OrganizationRow): Organization {
 }
 
 export class OrganizationService {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    /** Told after a committed change, so cached sessions of the changed accounts are read afresh. */
+    private readonly onAccessChange: () => void = () => {},
+  ) {}
 
   async list(ctx: RequestContext): Promise<Organization[]> {
     if (!can(ctx.principal, 'organization.read')) throw new Forbidden('you may not list organizations');
@@ -88,7 +92,7 @@ export class OrganizationService {
   async update(ctx: RequestContext, id: string, change: OrganizationChange): Promise<Organization> {
     if (!can(ctx.principal, 'organization.manage'))
       throw new Forbidden('only a platform administrator edits organizations');
-    return withPrincipal(this.db, ctx.principal, async (tx) => {
+    const updated = await withPrincipal(this.db, ctx.principal, async (tx) => {
       const before = await tx
         .selectFrom('organization')
         .selectAll()
@@ -134,5 +138,7 @@ export class OrganizationService {
       });
       return toOrganization(row);
     });
+    this.onAccessChange();
+    return updated;
   }
 }

@@ -69,7 +69,11 @@ function toUser(row: {
 }
 
 export class UserService {
-  constructor(private readonly db: Kysely<Schema>) {}
+  constructor(
+    private readonly db: Kysely<Schema>,
+    /** Told after a committed change, so cached sessions of the changed accounts are read afresh. */
+    private readonly onAccessChange: () => void = () => {},
+  ) {}
 
   async list(ctx: RequestContext): Promise<User[]> {
     if (!can(ctx.principal, 'user.read')) throw new Forbidden('you may not list users');
@@ -100,7 +104,7 @@ export class UserService {
       change.password !== undefined
         ? await acceptablePasswordHash(await this.#username(ctx, id), change.password)
         : undefined;
-    return withPrincipal(this.db, ctx.principal, async (tx) => {
+    const updated = await withPrincipal(this.db, ctx.principal, async (tx) => {
       const before = await tx
         .selectFrom('app_user')
         .select(USER_COLUMNS)
@@ -160,6 +164,8 @@ export class UserService {
       });
       return toUser({ ...before, ...patch, version: before.version + 1 });
     });
+    this.onAccessChange();
+    return updated;
   }
 
   async #username(ctx: RequestContext, id: string): Promise<string> {
