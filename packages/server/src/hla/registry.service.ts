@@ -85,8 +85,10 @@ const SEX_OF_PATIENT: Record<string, 'M' | 'F' | undefined> = { male: 'M', femal
 export class RegistryService {
   private index: RegistryIndex | undefined;
   private building: Promise<RegistryIndex> | undefined;
+  private generation = 0;
+  private readonly pending = new Set<string>();
   /** donor_no → donor id, for the indexed donors. */
-  private readonly idByNo = new Map<number, string>();
+  private idByNo = new Map<number, string>();
 
   constructor(
     private readonly db: Kysely<Schema>,
@@ -108,26 +110,46 @@ export class RegistryService {
     return this.index?.donorCount ?? null;
   }
 
+  /** Drops the index (after a bulk load that bypassed the services); the next use rebuilds it. */
+  reset(): void {
+    this.generation++;
+    this.index = undefined;
+    this.building = undefined;
+    this.idByNo = new Map();
+    this.pending.clear();
+  }
+
   private ensureIndex(): Promise<RegistryIndex> {
     if (this.index) return Promise.resolve(this.index);
     if (!this.building) {
       const release = this.reference.get();
-      this.building = this.build(release).then(
-        (index) => {
-          this.index = index;
-          return index;
+      const generation = this.generation;
+      const building = this.build(release).then(
+        async (index) => {
+          if (generation !== this.generation) return this.ensureIndex();
+          this.index = index.index;
+          this.idByNo = index.ids;
+          // Changes committed while the build was reading may have been missed: apply them now.
+          const pending = [...this.pending];
+          this.pending.clear();
+          for (const donorId of pending) await this.refreshDonor(donorId);
+          return index.index;
         },
         (error) => {
-          this.building = undefined;
+          if (this.building === building) this.building = undefined;
           throw error;
         },
       );
+      this.building = building;
     }
     return this.building;
   }
 
-  private async build(release: ReturnType<HlaReference['get']>): Promise<RegistryIndex> {
+  private async build(
+    release: ReturnType<HlaReference['get']>,
+  ): Promise<{ index: RegistryIndex; ids: Map<number, string> }> {
     const index = new RegistryIndex((name) => tceGroup(release, name));
+    const ids = new Map<number, string>();
     const today = this.today();
     let after = -1;
     for (;;) {
@@ -137,43 +159,27 @@ export class RegistryService {
       if (rows.length === 0) break;
       const last = rows[rows.length - 1];
       index.reserve((last?.donor_no ?? 0) + 1);
-      for (const row of rows) this.apply(index, row, today);
+      for (const row of rows) apply(index, ids, row, today);
       after = last?.donor_no ?? after;
     }
-    return index;
+    return { index, ids };
   }
 
-  private apply(index: RegistryIndex, row: RegistryRow, today: string): void {
-    const reduced = row.reduced
-      ? typeof row.reduced === 'string'
-        ? JSON.parse(row.reduced)
-        : row.reduced
-      : null;
-    if (row.status !== 'active' || !reduced) {
-      index.remove(row.donor_no);
-      this.idByNo.delete(row.donor_no);
-      return;
-    }
-    const record: DonorRecord = {
-      donorNo: row.donor_no,
-      typing: (reduced as ReducedTyping).loci,
-      age: Math.min(255, Math.max(0, ageOn(row.birth_date, today))),
-      sex: row.sex as DonorRecord['sex'],
-      cmv: row.cmv as DonorRecord['cmv'],
-      abo: row.abo as DonorRecord['abo'],
-      registry: row.registry ?? '',
-    };
-    index.upsert(record);
-    this.idByNo.set(row.donor_no, row.id);
+  private applyOne(row: RegistryRow): void {
+    if (this.index) apply(this.index, this.idByNo, row, this.today());
   }
 
   /** Applies one registry donor's current state to the index (called after the change is committed). */
   async refreshDonor(donorId: string): Promise<void> {
-    if (!this.index) return; // not built yet: the build reads the committed state
+    if (!this.index) {
+      // Not built yet: the build reads the committed state; one in progress applies the change when done.
+      if (this.building) this.pending.add(donorId);
+      return;
+    }
     const row = await asSystem(this.db, (tx) =>
       registryRows(tx).where('d.id', '=', donorId).executeTakeFirst(),
     );
-    if (row) this.apply(this.index, row, this.today());
+    if (row) this.applyOne(row);
   }
 
   private require(principal: Principal, action: 'hla.read' | 'donor.search', what: string): void {
@@ -420,6 +426,28 @@ function familyTyping(reduced: ReducedTyping): FamilyTyping {
     if (pair) out[locus] = [pair[0], pair[1]];
   }
   return out;
+}
+
+/** Puts one registry donor row into an index (or takes it out when inactive or untyped). */
+function apply(index: RegistryIndex, ids: Map<number, string>, row: RegistryRow, today: string): void {
+  const reduced = (
+    typeof row.reduced === 'string' ? JSON.parse(row.reduced) : row.reduced
+  ) as ReducedTyping | null;
+  if (row.status !== 'active' || !reduced) {
+    index.remove(row.donor_no);
+    ids.delete(row.donor_no);
+    return;
+  }
+  index.upsert({
+    donorNo: row.donor_no,
+    typing: reduced.loci,
+    age: Math.min(255, Math.max(0, ageOn(row.birth_date, today))),
+    sex: row.sex as DonorRecord['sex'],
+    cmv: row.cmv as DonorRecord['cmv'],
+    abo: row.abo as DonorRecord['abo'],
+    registry: row.registry ?? '',
+  });
+  ids.set(row.donor_no, row.id);
 }
 
 interface RegistryRow {
