@@ -9,6 +9,9 @@ import { AlertService } from './followup/alert.service';
 import { FollowupService } from './followup/followup.service';
 import { SafetyMonitorService } from './followup/safety-monitor.service';
 import { SymptomService } from './followup/symptom.service';
+import { DonorService } from './hla/donor.service';
+import { HlaReference } from './hla/reference';
+import { RegistryService } from './hla/registry.service';
 import { BatchService, batchSignable } from './laboratory/batches';
 import { CellBankService } from './laboratory/cell-bank';
 import { ChartService } from './laboratory/charts';
@@ -48,6 +51,10 @@ export interface Platform {
   alerts: AlertService;
   safetyMonitor: SafetyMonitorService;
   charts: ChartService;
+  // HLA typings, donors, family work-up and registry search (issue 5).
+  hlaReference: HlaReference;
+  donors: DonorService;
+  registry: RegistryService;
   close(): Promise<void>;
 }
 
@@ -71,6 +78,9 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
   signatures.register(filingDecisionSignable);
   signatures.register(productReleaseSignable);
   const identifiers = new IdentifierCrypto(config.secret);
+  const hlaReference = new HlaReference(config.imgtDir);
+  const donors = new DonorService(db, identifiers, hlaReference);
+  const registry = new RegistryService(db, hlaReference, donors);
   const sealer = new Sealer(db, (error) => logger?.error({ err: error }, 'audit sealing failed'));
   return {
     config,
@@ -94,6 +104,9 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     alerts: new AlertService(db),
     safetyMonitor: new SafetyMonitorService(db),
     charts: new ChartService(db),
+    hlaReference,
+    donors,
+    registry,
     async close() {
       await sealer.stop();
       await sealer.flush();

@@ -33,6 +33,8 @@ const FilingsPage = page(() => import('./pages/FilingsPage'), 'FilingsPage');
 const TherapiesPage = page(() => import('./pages/TherapiesPage'), 'TherapiesPage');
 const TherapyPage = page(() => import('./pages/TherapyPage'), 'TherapyPage');
 const ControlChartsPage = page(() => import('./pages/ControlChartsPage'), 'ControlChartsPage');
+const HlaFamilyPage = page(() => import('./pages/HlaFamilyPage'), 'HlaFamilyPage');
+const DonorSearchPage = page(() => import('./pages/DonorSearchPage'), 'DonorSearchPage');
 
 export function Loading() {
   return (
@@ -95,6 +97,8 @@ export function AppRoutes() {
         <Route path="therapies" element={<Guard nav="therapies">{<TherapiesPage />}</Guard>} />
         <Route path="therapies/:id" element={<Guard nav="therapies">{<TherapyPage />}</Guard>} />
         <Route path="control-charts" element={<Guard nav="controlCharts">{<ControlChartsPage />}</Guard>} />
+        <Route path="patients/:id/hla" element={<Guard nav="patients">{<HlaFamilyPage />}</Guard>} />
+        <Route path="donor-search" element={<Guard nav="donorSearch">{<DonorSearchPage />}</Guard>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

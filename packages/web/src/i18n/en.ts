@@ -1,3 +1,4 @@
+import { hlaEn } from './hla';
 import { pathwayEn } from './pathway';
 import type { zhCN } from './zh-CN';
 
@@ -575,4 +576,5 @@ export const en: Messages<typeof zhCN> = {
     observed: 'Serious events',
   },
   pathway: pathwayEn,
+  hla: hlaEn,
 };

@@ -14,6 +14,7 @@ import {
   MessageOutlined,
   NodeIndexOutlined,
   SafetyOutlined,
+  SearchOutlined,
   TeamOutlined,
   TranslationOutlined,
   UserOutlined,
@@ -45,6 +46,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   filings: <FileProtectOutlined />,
   therapies: <NodeIndexOutlined />,
   controlCharts: <LineChartOutlined />,
+  donorSearch: <SearchOutlined />,
 };
 
 function LanguageSwitch() {

@@ -17,7 +17,8 @@ export type NavKey =
   | 'myHealth'
   | 'filings'
   | 'therapies'
-  | 'controlCharts';
+  | 'controlCharts'
+  | 'donorSearch';
 
 export interface NavEntry {
   key: NavKey;
@@ -52,13 +53,14 @@ const SAFETY = entry('safety', '/safety', 'nav.safety', 'nav-safety');
 const MY_HEALTH = entry('myHealth', '/my-health', 'nav.myHealth', 'nav-my-health');
 const FILINGS = entry('filings', '/filings', 'nav.filings', 'nav-filings');
 const THERAPIES = entry('therapies', '/therapies', 'nav.therapies', 'nav-therapies');
+const DONOR_SEARCH = entry('donorSearch', '/donor-search', 'hla.nav', 'nav-donor-search');
 const CONTROL_CHARTS = entry('controlCharts', '/control-charts', 'nav.controlCharts', 'nav-control-charts');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
   regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, ALERTS, AUDIT],
-  hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS],
+  hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS, DONOR_SEARCH],
   laboratory: [LABORATORY, THERAPIES, FILINGS, BATCHES, CELL_BANK, CONTROL_CHARTS],
   patient: [MY_RECORD, MY_HEALTH],
   sponsor: [DIRECTORY, FILINGS],
