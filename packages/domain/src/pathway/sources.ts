@@ -52,7 +52,7 @@ export function donorCollectionProblems(donor: DonorClearance | null): string[] 
   if (donor.eligibility !== 'eligible') {
     problems.push(
       donor.eligibility === 'ineligible'
-        ? 'the donor was found ineligible: select and work up another donor'
+        ? 'the donor was found ineligible: no collection from this donor'
         : "the donor's eligibility is not determined",
     );
   }

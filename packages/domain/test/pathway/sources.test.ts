@@ -93,7 +93,7 @@ describe('allogeneic and haploidentical HSCT: the donor before the collection (D
       "the donor's eligibility is not determined",
     ]);
     expect(donorCollectionProblems({ consentedOn: '2026-05-02', eligibility: 'ineligible' })).toEqual([
-      'the donor was found ineligible: select and work up another donor',
+      'the donor was found ineligible: no collection from this donor',
     ]);
     expect(donorCollectionProblems({ consentedOn: '2026-05-02', eligibility: 'eligible' })).toEqual([]);
   });

@@ -23,6 +23,7 @@ import {
   FilingOut,
   GenotypeBody,
   NotificationOut,
+  NotificationQuery,
   ReleaseBody,
   StepBody,
   TemperatureBody,
@@ -372,9 +373,22 @@ export const pathwayRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
       schema: {
         tags: ['notifications'],
         summary: "Notifications to the caller's organization",
+        querystring: NotificationQuery,
         response: { 200: z.array(NotificationOut) },
       },
     },
-    async (r) => platform.pathway.notifications(contextOf(r)),
+    async (r) => platform.pathway.notifications(contextOf(r), { unread: r.query.unread === 'true' }),
+  );
+  app.post(
+    '/api/notifications/:id/read',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: "Mark one of the organization's notifications read",
+        params: IdParams,
+        response: { 200: NotificationOut },
+      },
+    },
+    async (r) => platform.pathway.markNotificationRead(contextOf(r), r.params.id),
   );
 };
