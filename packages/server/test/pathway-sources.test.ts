@@ -586,6 +586,33 @@ describe.each(ENGINES)('where the product comes from: donor and cell-bank lot, o
     });
   });
 
+  describe('the history of a therapy record', () => {
+    it('lists who changed the therapy and the records on it; the laboratory does not see the consent; others nothing', async () => {
+      const therapies = (await call('dr.zhou', 'GET', '/api/therapies')).json<
+        { id: string; technology: string }[]
+      >();
+      const alloId = therapies.find((x) => x.technology === 'allogeneic_hsct')!.id;
+      type Line = { action: string; entityType: string; field: string | null; to: unknown; who: string };
+      const res = await call('dr.zhou', 'GET', `/api/therapies/${alloId}/history`);
+      expect(res.statusCode).toBe(200);
+      const lines = res.json<Line[]>();
+      expect(lines.find((l) => l.entityType === 'therapy_donor' && l.field === 'eligibility')).toMatchObject({
+        action: 'update',
+        to: 'eligible',
+        who: '周晓峰 Zhou Xiaofeng',
+      });
+      expect(lines.some((l) => l.entityType === 'product' && l.action === 'release')).toBe(true);
+      expect(lines.some((l) => l.entityType === 'consent')).toBe(true);
+      expect(lines.some((l) => l.action === 'read')).toBe(false);
+      const lab = (await call('analyst.wu', 'GET', `/api/therapies/${alloId}/history`)).json<Line[]>();
+      expect(lab.length).toBeGreaterThan(10);
+      expect(lab.some((l) => l.entityType === 'consent')).toBe(false);
+      expect((await call('dr.he', 'GET', `/api/therapies/${alloId}/history`)).statusCode).toBe(404);
+      expect((await call('sponsor.xu', 'GET', `/api/therapies/${alloId}/history`)).statusCode).toBe(403);
+      expect((await audit('therapy_history', alloId)).map((a) => a.action)).toContain('read');
+    });
+  });
+
   describe('who sees the donor and the lot', () => {
     it('the treating hospital, the named laboratory and the regulator; another hospital and the sponsor do not', async () => {
       const principal = async (username: string) =>

@@ -14,6 +14,7 @@ describe('side menu per end', () => {
       'nav-batches',
       'nav-symptoms',
       'nav-alerts',
+      'nav-notifications',
     ]);
     expect(mayOpen('hospital', 'audit')).toBe(false);
     expect(mayOpen('hospital', 'organizations')).toBe(false);
@@ -47,6 +48,7 @@ describe('side menu per end', () => {
         'nav-batches',
         'nav-cell-bank',
         'nav-control-charts',
+        'nav-notifications',
       ]);
     expect(labels('patient')).toEqual(['nav-my-record', 'nav-my-health']);
     expect(labels('sponsor_user')).toEqual(['nav-organizations', 'nav-filings']);

@@ -401,6 +401,17 @@ export const NotificationOut = z.object({
   createdAt: z.string(),
   readAt: z.string().nullable(),
 });
+export const HistoryLineOut = z.object({
+  at: z.string(),
+  who: z.string(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  field: z.string().nullable(),
+  from: z.unknown(),
+  to: z.unknown(),
+  reason: z.string().nullable(),
+});
 export const NotificationQuery = z.object({ unread: z.enum(['true', 'false']).optional() });
 
 const HbbAllele = z.strictObject({

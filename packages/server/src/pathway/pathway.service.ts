@@ -874,6 +874,91 @@ export class PathwayService {
     });
   }
 
+  /**
+   * The human-readable history of a therapy record (DESIGN.md §3.2: who changed what, when, from what to what):
+   * the audit entries of the therapy and of the records that hang on it — donor, lot, collections, products,
+   * deviations, temperature logs, bedside checks, and (for the hospital and the regulator) the consent. Open to
+   * whoever may read the therapy; reading it is itself audited.
+   */
+  async history(ctx: RequestContext, therapyId: string): Promise<HistoryLine[]> {
+    if (!can(ctx.principal, 'pathway.read')) throw new Forbidden('you may not read treatment pathways');
+    if (ctx.principal.role === 'patient') throw new Forbidden('the record history is read by staff');
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const therapy = await this.#therapy(tx, ctx, therapyId);
+      const ids = async (table: 'deviation' | 'product' | 'bedside_verification' | 'temperature_log') =>
+        (await tx.selectFrom(table).select('id').where('therapy_id', '=', therapyId).execute()).map(
+          (r) => r.id,
+        );
+      const [deviations, products, bedside, temps, donor, lot, collections] = await Promise.all([
+        ids('deviation'),
+        ids('product'),
+        ids('bedside_verification'),
+        ids('temperature_log'),
+        tx.selectFrom('therapy_donor').select('id').where('therapy_id', '=', therapyId).execute(),
+        tx.selectFrom('therapy_lot').select('id').where('therapy_id', '=', therapyId).execute(),
+        tx.selectFrom('collection').select('din').where('therapy_id', '=', therapyId).execute(),
+      ]);
+      const targets: [string, string[]][] = [
+        ['therapy', [therapyId]],
+        ['deviation', deviations],
+        ['product', products],
+        ['bedside_verification', bedside],
+        ['temperature_log', temps],
+        ['therapy_donor', donor.map((d) => d.id)],
+        ['therapy_lot', lot.map((l) => l.id)],
+        ['collection', collections.map((c) => c.din)],
+      ];
+      if (partyOf(ctx.principal) !== 'laboratory') targets.push(['consent', [therapy.consent_id]]);
+      // The audit trail is read as its owner, for exactly the records this principal may already read.
+      const rows = await withOwnerPrivileges(tx, () =>
+        tx
+          .selectFrom('audit_event')
+          .select([
+            'id',
+            'occurred_at',
+            'actor_name',
+            'action',
+            'entity_type',
+            'entity_id',
+            'old_values',
+            'new_values',
+            'reason',
+          ])
+          .where((eb) =>
+            eb.or(
+              targets
+                .filter(([, list]) => list.length > 0)
+                .map(([type, list]) => eb.and([eb('entity_type', '=', type), eb('entity_id', 'in', list)])),
+            ),
+          )
+          .where('action', '!=', 'read')
+          .orderBy('id')
+          .limit(2000)
+          .execute(),
+      );
+      await appendAudit(tx, ctx, { action: 'read', entityType: 'therapy_history', entityId: therapyId });
+      const lines: HistoryLine[] = [];
+      for (const r of rows) {
+        const oldValues = json<Record<string, unknown> | null>(r.old_values) ?? {};
+        const newValues = json<Record<string, unknown> | null>(r.new_values) ?? {};
+        const base = {
+          at: iso(r.occurred_at)!,
+          who: r.actor_name,
+          action: r.action,
+          entityType: r.entity_type,
+          entityId: r.entity_id ?? '',
+          reason: r.reason,
+        };
+        const fields = [...new Set([...Object.keys(oldValues), ...Object.keys(newValues)])];
+        if (fields.length === 0) lines.push({ ...base, field: null, from: null, to: null });
+        for (const field of fields) {
+          lines.push({ ...base, field, from: oldValues[field] ?? null, to: newValues[field] ?? null });
+        }
+      }
+      return lines;
+    });
+  }
+
   /** Notifications addressed to the caller's organization, newest first (only the unread ones when asked). */
   async notifications(
     ctx: RequestContext,
@@ -1328,6 +1413,18 @@ export function productLabel(
     patient: therapy.patient_pseudonym,
     chainOfIdentity: therapy.chain_of_identity,
   };
+}
+
+export interface HistoryLine {
+  at: string;
+  who: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  field: string | null;
+  from: unknown;
+  to: unknown;
+  reason: string | null;
 }
 
 export interface NotificationView {

@@ -1,4 +1,4 @@
-import { pathwayEn } from './pathway';
+import { pathwayEn, pathwayMoreEn } from './pathway';
 import type { zhCN } from './zh-CN';
 
 /** The shape of a translation: every key of the zh-CN default, each leaf a string. */
@@ -33,6 +33,7 @@ export const en: Messages<typeof zhCN> = {
     filings: 'Filings',
     therapies: 'Treatment pathways',
     controlCharts: 'Control charts',
+    notifications: 'Notifications',
   },
   header: {
     logout: 'Sign out',
@@ -575,4 +576,5 @@ export const en: Messages<typeof zhCN> = {
     observed: 'Serious events',
   },
   pathway: pathwayEn,
+  pathwayMore: pathwayMoreEn,
 };

@@ -1,4 +1,4 @@
-import { pathwayZhCN } from './pathway';
+import { pathwayMoreZhCN, pathwayZhCN } from './pathway';
 
 /** 简体中文（默认语言）。键与 en.ts 完全一致，由 test/i18n.test.ts 检查。 */
 export const zhCN = {
@@ -29,6 +29,7 @@ export const zhCN = {
     filings: '临床应用备案',
     therapies: '治疗路径',
     controlCharts: '质控图',
+    notifications: '通知',
   },
   header: {
     logout: '退出登录',
@@ -570,4 +571,5 @@ export const zhCN = {
     observed: '严重事件数',
   },
   pathway: pathwayZhCN,
+  pathwayMore: pathwayMoreZhCN,
 } as const;

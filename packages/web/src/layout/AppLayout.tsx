@@ -2,6 +2,7 @@ import {
   AlertOutlined,
   AuditOutlined,
   BankOutlined,
+  BellOutlined,
   DashboardOutlined,
   DatabaseOutlined,
   ExperimentOutlined,
@@ -43,6 +44,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   safety: <SafetyOutlined />,
   myHealth: <HeartOutlined />,
   filings: <FileProtectOutlined />,
+  notifications: <BellOutlined />,
   therapies: <NodeIndexOutlined />,
   controlCharts: <LineChartOutlined />,
 };

@@ -277,11 +277,13 @@ export function CustodyActions({ therapy, onDone }: Props) {
           <TemperatureUpload therapy={therapy} onDone={onDone} />
         </Card>
       )}
-      {can(principal, 'product.release') && therapy.state === 'qc_testing' && (
-        <Card title={t('pathway.release')}>
-          <ReleaseForm therapy={therapy} onDone={onDone} />
-        </Card>
-      )}
+      {can(principal, 'product.release') &&
+        therapy.products.length === 0 &&
+        (therapy.state === 'qc_testing' || therapy.state === 'lot_allocation') && (
+          <Card title={t('pathway.release')}>
+            <ReleaseForm therapy={therapy} onDone={onDone} />
+          </Card>
+        )}
     </>
   );
 }

@@ -3,11 +3,14 @@ import { Button, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { PatientRecord } from '../components/PatientRecord';
+import { usePrincipal } from '../session/SessionContext';
+import { ConsentsCard } from './ConsentsCard';
 
 export function PatientDetailPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { id = '' } = useParams();
+  const principal = usePrincipal();
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space>
@@ -19,6 +22,7 @@ export function PatientDetailPage() {
         </Button>
       </Space>
       <PatientRecord patientId={id} title={t('patient.detailTitle')} />
+      {principal.organizationKind === 'hospital' && <ConsentsCard patientId={id} />}
     </Space>
   );
 }

@@ -22,6 +22,7 @@ import {
   FilingDetailOut,
   FilingOut,
   GenotypeBody,
+  HistoryLineOut,
   NotificationOut,
   NotificationQuery,
   ReleaseBody,
@@ -264,6 +265,19 @@ export const pathwayRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
     },
     async (r, reply) =>
       reply.code(201).send(await platform.pathway.recordStep(contextOf(r), r.params.id, r.body)),
+  );
+  app.get(
+    '/api/therapies/:id/history',
+    {
+      schema: {
+        tags: ttags,
+        summary:
+          'Who changed this therapy and the records on it (donor, lot, collections, products, deviations), when, from what to what',
+        params: IdParams,
+        response: { 200: z.array(HistoryLineOut) },
+      },
+    },
+    async (r) => platform.pathway.history(contextOf(r), r.params.id),
   );
   app.get(
     '/api/therapies/:id/attachments/:sha256',
