@@ -281,6 +281,25 @@ describe('one MSC patient from enrolment to the bedside, with a lot from the cel
       .getByText('transcription error in the WOMAC score')
       .first()
       .waitFor();
+
+    // 10. The guardian's withdrawal on the patient page: what stops and what is kept, then the consent withdrawn.
+    await hospital.goto(`/patients/${patient.id}`);
+    const consents = hospital.getByTestId('consents-table');
+    const consentRow = consents.getByRole('row').filter({ hasText: '王建国' }).last();
+    await consentRow.getByTestId('consent-withdraw').click();
+    await hospital
+      .getByTestId('withdraw-effects')
+      .getByText('不再为该患者收集新数据', { exact: false })
+      .waitFor();
+    await hospital.getByTestId('withdraw-effects').getByText('保存 30 年', { exact: false }).waitFor();
+    await hospital.getByTestId('consent-withdraw-reason').fill('患者本人决定退出');
+    await hospital.getByTestId('consent-withdraw-confirm').click();
+    await consents.getByText('已撤回').first().waitFor();
+    const after = await zhou<{ consentStatus: string; nextSteps: string[] }>(
+      'GET',
+      `/api/therapies/${therapy.id}`,
+    );
+    expect(after).toMatchObject({ consentStatus: 'withdrawn', nextSteps: [] });
     await hospitalContext.close();
   });
 });
