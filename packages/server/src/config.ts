@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -25,6 +26,7 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 14)
     .default(12),
+  CGTLINK_IMGT_DIR: z.string().min(1).optional(),
   CGTLINK_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -43,9 +45,17 @@ export interface Config {
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   logLevel: string;
+  /** IPD-IMGT/HLA release folder (wmda/, tce/) read at run time for the HLA features. */
+  imgtDir: string;
 }
 
 // Known and printed in the README: only acceptable where the data is synthetic (demo and test modes).
+/** Default HLA reference folder: the shared data beside the repository (`../shared/data/imgthla/3.58.0`). */
+const DEFAULT_IMGT_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../../../shared/data/imgthla/3.58.0',
+);
+
 const DEMO_SECRET = 'cgtlink-demo-secret-not-for-production-use-0000';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
@@ -71,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     sessionIdleMinutes: e.CGTLINK_SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.CGTLINK_SESSION_ABSOLUTE_HOURS,
     logLevel: e.CGTLINK_LOG_LEVEL,
+    imgtDir: resolve(e.CGTLINK_IMGT_DIR ?? DEFAULT_IMGT_DIR),
     ...overrides,
   };
 }

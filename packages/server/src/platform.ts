@@ -9,6 +9,9 @@ import { AlertService } from './followup/alert.service';
 import { FollowupService } from './followup/followup.service';
 import { SafetyMonitorService } from './followup/safety-monitor.service';
 import { SymptomService } from './followup/symptom.service';
+import { DonorService } from './hla/donor.service';
+import { HlaReference } from './hla/reference';
+import { RegistryService } from './hla/registry.service';
 import { BatchService, batchSignable } from './laboratory/batches';
 import { CellBankService } from './laboratory/cell-bank';
 import { ChartService } from './laboratory/charts';
@@ -48,6 +51,10 @@ export interface Platform {
   alerts: AlertService;
   safetyMonitor: SafetyMonitorService;
   charts: ChartService;
+  // HLA typings, donors, family work-up and registry search (issue 5).
+  hlaReference: HlaReference;
+  donors: DonorService;
+  registry: RegistryService;
   close(): Promise<void>;
 }
 
@@ -55,7 +62,10 @@ export interface Platform {
 export async function openPlatform(config: Config, logger?: Logger): Promise<Platform> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(database.db);
-  return assemblePlatform(config, database, logger);
+  const platform = assemblePlatform(config, database, logger);
+  // The registry search index is built from the donor records at start, in the background.
+  platform.registry.warm().catch((error) => logger?.error({ err: error }, 'registry index build failed'));
+  return platform;
 }
 
 export function assemblePlatform(config: Config, database: Database, logger?: Logger): Platform {
@@ -71,6 +81,9 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
   signatures.register(filingDecisionSignable);
   signatures.register(productReleaseSignable);
   const identifiers = new IdentifierCrypto(config.secret);
+  const hlaReference = new HlaReference(config.imgtDir);
+  const donors = new DonorService(db, identifiers, hlaReference);
+  const registry = new RegistryService(db, hlaReference, donors);
   const sealer = new Sealer(db, (error) => logger?.error({ err: error }, 'audit sealing failed'));
   return {
     config,
@@ -94,6 +107,9 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     alerts: new AlertService(db),
     safetyMonitor: new SafetyMonitorService(db),
     charts: new ChartService(db),
+    hlaReference,
+    donors,
+    registry,
     async close() {
       await sealer.stop();
       await sealer.flush();

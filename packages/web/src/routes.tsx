@@ -33,6 +33,8 @@ const FilingsPage = page(() => import('./pages/FilingsPage'), 'FilingsPage');
 const TherapiesPage = page(() => import('./pages/TherapiesPage'), 'TherapiesPage');
 const TherapyPage = page(() => import('./pages/TherapyPage'), 'TherapyPage');
 const ControlChartsPage = page(() => import('./pages/ControlChartsPage'), 'ControlChartsPage');
+const HlaFamilyPage = page(() => import('./pages/HlaFamilyPage'), 'HlaFamilyPage');
+const DonorSearchPage = page(() => import('./pages/DonorSearchPage'), 'DonorSearchPage');
 const NotificationsPage = page(() => import('./pages/NotificationsPage'), 'NotificationsPage');
 const ProductLabelsPage = page(() => import('./pages/ProductLabelsPage'), 'ProductLabelsPage');
 
@@ -97,6 +99,8 @@ export function AppRoutes() {
         <Route path="therapies" element={<Guard nav="therapies">{<TherapiesPage />}</Guard>} />
         <Route path="therapies/:id" element={<Guard nav="therapies">{<TherapyPage />}</Guard>} />
         <Route path="control-charts" element={<Guard nav="controlCharts">{<ControlChartsPage />}</Guard>} />
+        <Route path="patients/:id/hla" element={<Guard nav="patients">{<HlaFamilyPage />}</Guard>} />
+        <Route path="donor-search" element={<Guard nav="donorSearch">{<DonorSearchPage />}</Guard>} />
         <Route path="notifications" element={<Guard nav="notifications">{<NotificationsPage />}</Guard>} />
         <Route path="therapies/:id/labels" element={<Guard nav="therapies">{<ProductLabelsPage />}</Guard>} />
         <Route path="*" element={<NotFoundPage />} />

@@ -6,7 +6,7 @@ import { homePathFor, mayOpen, menuFor } from '../src/layout/menu';
 const labels = (role: (typeof ROLES)[number]) => menuFor(endOf(role)).map((e) => e.testId);
 
 describe('side menu per end', () => {
-  it('a hospital physician sees Patients, pathways, filings, batches, symptom reports and alerts, no audit or administration', () => {
+  it('a hospital physician sees Patients, pathways, filings, batches, symptom reports, alerts and the donor search, no audit or administration', () => {
     expect(labels('hospital_physician')).toEqual([
       'nav-patients',
       'nav-therapies',
@@ -14,9 +14,12 @@ describe('side menu per end', () => {
       'nav-batches',
       'nav-symptoms',
       'nav-alerts',
+      'nav-donor-search',
       'nav-notifications',
     ]);
     expect(mayOpen('hospital', 'audit')).toBe(false);
+    expect(mayOpen('patient', 'donorSearch')).toBe(false);
+    expect(mayOpen('regulator', 'donorSearch')).toBe(false);
     expect(mayOpen('hospital', 'organizations')).toBe(false);
   });
 

@@ -42,6 +42,10 @@ export const ACTIONS = [
   'symptom.report',
   'alert.manage',
   'safety.monitor',
+  // HLA typings and donors (issue 5).
+  'hla.read',
+  'hla.write',
+  'donor.search',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -105,6 +109,11 @@ const MATRIX: Record<Action, readonly Role[]> = {
   'symptom.report': ['patient'],
   'alert.manage': [...HOSPITAL_STAFF, 'regulator_inspector'],
   'safety.monitor': ['regulator_inspector'],
+  // HLA typings and donors (issue 5): the hospital types its patients and their donors, works up families and
+  // searches the registry; the regulator reads de-identified typings and donors; patient accounts see neither.
+  'hla.read': [...HOSPITAL_STAFF, 'regulator_inspector'],
+  'hla.write': HOSPITAL_STAFF,
+  'donor.search': HOSPITAL_STAFF,
 };
 
 export interface Decision {

@@ -5,6 +5,7 @@ import * as m0003 from './migrations/0003_pathway_attachments';
 import * as m0004 from './migrations/0004_patient_history';
 import * as m0010 from './migrations/0010_laboratory';
 import * as m0011 from './migrations/0011_followup';
+import * as m0012 from './migrations/0012_hla';
 import * as m0015 from './migrations/0015_pathway_sources';
 
 /**
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0004_patient_history': m0004,
   '0010_laboratory': m0010,
   '0011_followup': m0011,
+  '0012_hla': m0012,
   '0015_pathway_sources': m0015,
 };
 

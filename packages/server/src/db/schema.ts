@@ -108,7 +108,12 @@ export interface SignatureTable {
   signed_at: Timestamp;
 }
 
-export interface Schema extends PathwaySchema, LaboratorySchema, FollowupSchema, PathwaySourcesSchema {
+export interface Schema
+  extends PathwaySchema,
+    LaboratorySchema,
+    FollowupSchema,
+    HlaSchema,
+    PathwaySourcesSchema {
   organization: OrganizationTable;
   app_user: AppUserTable;
   session: SessionTable;
@@ -756,6 +761,58 @@ export interface FollowupSchema {
   symptom_report: SymptomReportTable;
   alert: AlertTable;
   followup_visit: FollowupVisitTable;
+}
+
+// HLA typings and donors (migration 0012_hla).
+export interface DonorTable {
+  id: Generated<Uuid>;
+  donor_no: ColumnType<number, never, never>;
+  kind: string;
+  hospital_id: Uuid | null;
+  patient_id: Uuid | null;
+  relation: string | null;
+  name_enc: string | null;
+  registry: string | null;
+  registry_donor_id: string | null;
+  sex: string;
+  birth_date: string;
+  birth_year: ColumnType<number, never, never>;
+  abo: Generated<string>;
+  cmv: Generated<string>;
+  parity: number | null;
+  dsa: Json;
+  status: Generated<string>;
+  version: Generated<number>;
+  created_by: Uuid | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface HlaTypingTable {
+  id: Generated<Uuid>;
+  subject: string;
+  patient_id: Uuid | null;
+  donor_id: Uuid | null;
+  hospital_id: Uuid | null;
+  shared: Generated<boolean>;
+  gl_string: string;
+  release_version: string;
+  reduced: Json;
+  typing_lab: string;
+  method: string;
+  resolution: string;
+  typed_on: string;
+  status: Generated<string>;
+  correction_reason: string | null;
+  version: Generated<number>;
+  recorded_by: Uuid | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface HlaSchema {
+  donor: DonorTable;
+  hla_typing: HlaTypingTable;
 }
 
 // ---- 0015_pathway_sources: the donor of an allogeneic/haplo transplant, the MSC lot of a patient ----

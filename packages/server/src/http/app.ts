@@ -20,6 +20,7 @@ import { adminRoutes } from './routes/admin.routes';
 import { auditRoutes } from './routes/audit.routes';
 import { authRoutes } from './routes/auth.routes';
 import { followupRoutes } from './routes/followup.routes';
+import { hlaRoutes } from './routes/hla.routes';
 import { laboratoryRoutes } from './routes/laboratory.routes';
 import { pathwayRoutes } from './routes/pathway.routes';
 import { patientRoutes } from './routes/patient.routes';
@@ -122,6 +123,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(pathwayRoutes, { platform });
   await app.register(laboratoryRoutes, { platform });
   await app.register(followupRoutes, { platform });
+  await app.register(hlaRoutes, { platform });
 
   if (options.webDir && existsSync(options.webDir)) {
     await app.register(fastifyStatic, { root: options.webDir, wildcard: false });

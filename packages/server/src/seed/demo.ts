@@ -4,6 +4,7 @@ import { asSystem } from '../db/scoped';
 import { seedDemoFiling } from '../pathway/demo-filing';
 import type { Platform } from '../platform';
 import { seedFollowupCohort } from './demo-cohort';
+import { demoRegistrySize, seedHla } from './hla';
 import { seedLaboratory } from './laboratory';
 
 /**
@@ -130,7 +131,7 @@ export interface DemoCredentials {
  */
 export async function seedDemo(
   platform: Platform,
-  options: { cohort?: number } = {},
+  options: { cohort?: number; registry?: number } = {},
 ): Promise<{ created: boolean; credentials: DemoCredentials[] }> {
   if (platform.config.mode === 'production') {
     throw new Error(
@@ -224,6 +225,26 @@ export async function seedDemo(
     password: DEMO_PASSWORD,
     patientId: patientIds[0]!,
   });
+  // HLA (issue 5): the first patient's typing and family, and (demo mode; CGTLINK_DEMO_REGISTRY) a registry.
+  const zhou = await db
+    .selectFrom('app_user')
+    .select(['id', 'username', 'display_name', 'role'])
+    .where('username', '=', 'dr.zhou')
+    .executeTakeFirstOrThrow();
+  await seedHla(
+    platform,
+    {
+      userId: zhou.id,
+      username: zhou.username,
+      displayName: zhou.display_name,
+      role: 'hospital_physician',
+      organizationId: orgIds.get('NSH')!,
+      organizationKind: 'hospital',
+      patientId: null,
+    },
+    patientIds[0]!,
+    { registry: options.registry ?? (platform.config.mode === 'demo' ? demoRegistrySize() : 0) },
+  );
   await seedDemoFiling(db);
   await seedLaboratory(platform, DEMO_PASSWORD);
   // The follow-up cohort (years of records for a few hundred patients) is for demonstrations, not for tests.

@@ -1,3 +1,4 @@
+import { hlaEn } from './hla';
 import { pathwayEn, pathwayMoreEn } from './pathway';
 import type { zhCN } from './zh-CN';
 
@@ -577,4 +578,5 @@ export const en: Messages<typeof zhCN> = {
   },
   pathway: pathwayEn,
   pathwayMore: pathwayMoreEn,
+  hla: hlaEn,
 };

@@ -1,3 +1,4 @@
+import { hlaZhCN } from './hla';
 import { pathwayMoreZhCN, pathwayZhCN } from './pathway';
 
 /** 简体中文（默认语言）。键与 en.ts 完全一致，由 test/i18n.test.ts 检查。 */
@@ -572,4 +573,5 @@ export const zhCN = {
   },
   pathway: pathwayZhCN,
   pathwayMore: pathwayMoreZhCN,
+  hla: hlaZhCN,
 } as const;

@@ -15,6 +15,7 @@ import {
   MessageOutlined,
   NodeIndexOutlined,
   SafetyOutlined,
+  SearchOutlined,
   TeamOutlined,
   TranslationOutlined,
   UserOutlined,
@@ -47,6 +48,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   notifications: <BellOutlined />,
   therapies: <NodeIndexOutlined />,
   controlCharts: <LineChartOutlined />,
+  donorSearch: <SearchOutlined />,
 };
 
 function LanguageSwitch() {

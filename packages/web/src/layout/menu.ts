@@ -18,6 +18,7 @@ export type NavKey =
   | 'filings'
   | 'therapies'
   | 'controlCharts'
+  | 'donorSearch'
   | 'notifications';
 
 export interface NavEntry {
@@ -53,6 +54,7 @@ const SAFETY = entry('safety', '/safety', 'nav.safety', 'nav-safety');
 const MY_HEALTH = entry('myHealth', '/my-health', 'nav.myHealth', 'nav-my-health');
 const FILINGS = entry('filings', '/filings', 'nav.filings', 'nav-filings');
 const THERAPIES = entry('therapies', '/therapies', 'nav.therapies', 'nav-therapies');
+const DONOR_SEARCH = entry('donorSearch', '/donor-search', 'hla.nav', 'nav-donor-search');
 const CONTROL_CHARTS = entry('controlCharts', '/control-charts', 'nav.controlCharts', 'nav-control-charts');
 const NOTIFICATIONS = entry('notifications', '/notifications', 'nav.notifications', 'nav-notifications');
 
@@ -60,7 +62,7 @@ const NOTIFICATIONS = entry('notifications', '/notifications', 'nav.notification
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
   regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, ALERTS, AUDIT],
-  hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS, NOTIFICATIONS],
+  hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS, DONOR_SEARCH, NOTIFICATIONS],
   laboratory: [LABORATORY, THERAPIES, FILINGS, BATCHES, CELL_BANK, CONTROL_CHARTS, NOTIFICATIONS],
   patient: [MY_RECORD, MY_HEALTH],
   sponsor: [DIRECTORY, FILINGS],

@@ -2,6 +2,7 @@ import { ArrowLeftOutlined } from '@ant-design/icons';
 import { Button, Space } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
+import { HlaTypingPanel } from '../components/HlaTypingPanel';
 import { PatientRecord } from '../components/PatientRecord';
 import { usePrincipal } from '../session/SessionContext';
 import { ConsentsCard } from './ConsentsCard';
@@ -20,8 +21,12 @@ export function PatientDetailPage() {
         <Button onClick={() => navigate(`/patients/${id}/followup`)} data-testid="patient-followup">
           {t('followup.open')}
         </Button>
+        <Button onClick={() => navigate(`/patients/${id}/hla`)} data-testid="patient-hla">
+          {t('hla.openDonors')}
+        </Button>
       </Space>
       <PatientRecord patientId={id} title={t('patient.detailTitle')} />
+      <HlaTypingPanel patientId={id} />
       {principal.organizationKind === 'hospital' && <ConsentsCard patientId={id} />}
     </Space>
   );
