@@ -420,12 +420,26 @@ describe.each(ENGINES)('where the product comes from: donor and cell-bank lot, o
       expect(badMatch.json().errors[0].field).toBe('donor.hlaMatch');
     });
 
-    it("selects the sibling donor; the collection is refused out of order until the donor's consent and eligibility", async () => {
+    it("selects the sibling's donor record; the collection is refused out of order until the donor's consent and eligibility", async () => {
+      const patientId = patientBy['2011-03-15']!.id;
+      const donors = (await call('dr.zhou', 'GET', `/api/patients/${patientId}/donors`)).json<
+        { id: string; donorNo: number; relation: string }[]
+      >();
+      const sibling = donors.find((d) => d.relation === 'sibling')!;
+      const wrongRelation = await step(allo.id, 'dr.zhou', 'donor_selection', {
+        donor: { donorId: sibling.id, relation: 'parent', hlaMatch: '10/10' },
+      });
+      expect(wrongRelation.statusCode).toBe(400);
+      expect(wrongRelation.json().errors[0]).toMatchObject({
+        field: 'donor.relation',
+        message: 'the donor record gives the relation sibling',
+      });
       const selected = await ok(allo.id, 'dr.zhou', 'donor_selection', {
-        donor: { code: 'FAM-SIB-01', relation: 'sibling', hlaMatch: '10/10' },
+        donor: { donorId: sibling.id, hlaMatch: '10/10' },
       });
       expect(selected.donor).toMatchObject({
-        code: 'FAM-SIB-01',
+        code: `FAM-${sibling.donorNo}`,
+        donorId: sibling.id,
         relation: 'sibling',
         hlaMatch: '10/10',
         eligibility: 'pending',
@@ -562,6 +576,21 @@ describe.each(ENGINES)('where the product comes from: donor and cell-bank lot, o
         field: 'donor.relation',
         message: 'a haploidentical donor is a family member sharing one haplotype',
       });
+      // A donor record of another patient (李小明's father) is not this patient's donor.
+      const father = (await call('dr.zhou', 'GET', `/api/patients/${patientBy['2011-03-15']!.id}/donors`))
+        .json<{ id: string; relation: string }[]>()
+        .find((d) => d.relation === 'father')!;
+      const foreign = await step(haplo.id, 'dr.zhou', 'donor_selection', {
+        donor: { donorId: father.id, hlaMatch: '5/10' },
+      });
+      expect(foreign.json().errors[0]).toMatchObject({
+        field: 'donor.donorId',
+        message: 'this related donor is recorded for another patient',
+      });
+      const noCode = await step(haplo.id, 'dr.zhou', 'donor_selection', {
+        donor: { relation: 'parent', hlaMatch: '5/10' },
+      });
+      expect(noCode.json().errors[0].field).toBe('donor.code');
       await ok(haplo.id, 'dr.zhou', 'donor_selection', {
         donor: { code: 'FAM-FATHER-01', relation: 'parent', hlaMatch: '5/10' },
       });
@@ -592,14 +621,22 @@ describe.each(ENGINES)('where the product comes from: donor and cell-bank lot, o
         { id: string; technology: string }[]
       >();
       const alloId = therapies.find((x) => x.technology === 'allogeneic_hsct')!.id;
-      type Line = { action: string; entityType: string; field: string | null; to: unknown; who: string };
+      type Line = {
+        action: string;
+        entityType: string;
+        field: string | null;
+        from: unknown;
+        to: unknown;
+        who: string;
+      };
       const res = await call('dr.zhou', 'GET', `/api/therapies/${alloId}/history`);
       expect(res.statusCode).toBe(200);
       const lines = res.json<Line[]>();
       expect(lines.find((l) => l.entityType === 'therapy_donor' && l.field === 'eligibility')).toMatchObject({
         action: 'update',
+        from: 'pending',
         to: 'eligible',
-        who: '周晓峰 Zhou Xiaofeng',
+        who: '周晓峰 Zhou Xiaofeng (dr.zhou)',
       });
       expect(lines.some((l) => l.entityType === 'product' && l.action === 'release')).toBe(true);
       expect(lines.some((l) => l.entityType === 'consent')).toBe(true);

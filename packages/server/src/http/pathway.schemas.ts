@@ -325,13 +325,17 @@ export const StepBody = z.strictObject({
   /** donor_selection (allogeneic/haploidentical): the donor by pseudonymous family or registry code. */
   donor: z
     .strictObject({
+      /** The donor record with HLA typings (related donor of this patient, or registry donor). */
+      donorId: Uuid.optional(),
+      /** Required without a donor record; derived from it otherwise (FAM-n, REG-n by the donor number). */
       code: z
         .string()
         .trim()
-        .regex(/^[A-Z0-9][A-Z0-9-]{1,39}$/, 'upper-case letters, digits and hyphens'),
-      relation: z.enum(DONOR_RELATIONS),
+        .regex(/^[A-Z0-9][A-Z0-9-]{1,39}$/, 'upper-case letters, digits and hyphens')
+        .optional(),
+      /** Required without a donor record; checked against it otherwise. */
+      relation: z.enum(DONOR_RELATIONS).optional(),
       hlaMatch: z.string().trim().min(3).max(5),
-      donorId: Uuid.optional(),
     })
     .optional(),
   /** donor_consent: the donor's own (or guardian's) consent. */

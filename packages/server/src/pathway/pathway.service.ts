@@ -222,7 +222,7 @@ export class PathwayService {
           throw new InvalidInput('din', 'a collection is identified by its DIN with check character');
         din = parseScannedDin(input.din, 'din');
       }
-      await checkSourceStep(tx, therapy, input.step, input);
+      const source = await checkSourceStep(tx, therapy, input.step, input);
       const event = await this.#append(tx, ctx, therapy, history, {
         step: input.step,
         kind: 'step',
@@ -230,7 +230,7 @@ export class PathwayService {
         data: {
           ...(input.data ?? {}),
           ...(din ? { din: din.din } : {}),
-          ...(input.donor ? { donor: input.donor } : {}),
+          ...(source.donor ? { donor: source.donor } : {}),
           ...(input.donorConsent ? { donorConsent: input.donorConsent } : {}),
           ...(input.donorEligibility ? { donorEligibility: input.donorEligibility } : {}),
           ...(input.batchId ? { batchId: input.batchId } : {}),
@@ -259,7 +259,7 @@ export class PathwayService {
           newValues: { therapyId, din: din.din, chainOfIdentity: therapy.chain_of_identity },
         });
       }
-      await recordSourceStep(tx, ctx, therapy, input.step, input, event.id, din?.din ?? null);
+      await recordSourceStep(tx, ctx, therapy, input.step, input, source, event.id, din?.din ?? null);
       return this.#detail(tx, ctx, await this.#therapy(tx, ctx, therapyId));
     });
   }

@@ -22,7 +22,12 @@ type TherapyRow = Pick<
 /** Step data that names where the product comes from (the donor of a transplant, the lot of an MSC therapy). */
 export interface SourceInput {
   donor?:
-    | { code: string; relation: DonorRelation; hlaMatch: string; donorId?: string | undefined }
+    | {
+        code?: string | undefined;
+        relation?: DonorRelation | undefined;
+        hlaMatch: string;
+        donorId?: string | undefined;
+      }
     | undefined;
   donorConsent?: { signedBy: 'donor' | 'guardian'; signedOn: string } | undefined;
   donorEligibility?:
@@ -56,6 +61,66 @@ export interface LotView {
 
 const isTransplant = (t: string) => t === 'allogeneic_hsct' || t === 'haploidentical_hsct';
 
+/** A selected donor, resolved against the donor record when one is named. */
+export interface ResolvedDonor {
+  code: string;
+  relation: DonorRelation;
+  hlaMatch: string;
+  donorId: string | null;
+}
+
+/** What the checks resolved, for the write that follows. */
+export interface CheckedSource {
+  donor?: ResolvedDonor;
+}
+
+/** The donor record's relation (0012: father, mother, sibling, child, other) in the pathway's terms. */
+const RELATION_OF: Record<string, DonorRelation> = {
+  father: 'parent',
+  mother: 'parent',
+  sibling: 'sibling',
+  child: 'child',
+  other: 'other_family',
+};
+
+/**
+ * Resolves the donor of a selection: a donor record named by id must be visible to the hospital (its own
+ * related donors, or registry donors), belong to this patient when related, and be active; its relation and a
+ * code derived from its number stand unless the request gives a consistent one.
+ */
+async function resolveDonor(
+  tx: Tx,
+  therapy: TherapyRow,
+  donor: NonNullable<SourceInput['donor']>,
+): Promise<ResolvedDonor> {
+  if (!donor.donorId) {
+    if (!donor.code) throw new InvalidInput('donor.code', 'the donor code, or a donor record');
+    if (!donor.relation) throw new InvalidInput('donor.relation', "the donor's relation to the patient");
+    return { code: donor.code, relation: donor.relation, hlaMatch: donor.hlaMatch, donorId: null };
+  }
+  const record = await tx
+    .selectFrom('donor')
+    .select(['id', 'donor_no', 'kind', 'patient_id', 'relation', 'status'])
+    .where('id', '=', donor.donorId)
+    .executeTakeFirst();
+  if (!record) throw new InvalidInput('donor.donorId', 'no donor record of this hospital or of the registry');
+  if (record.kind === 'related' && record.patient_id !== therapy.patient_id) {
+    throw new InvalidInput('donor.donorId', 'this related donor is recorded for another patient');
+  }
+  if (record.status !== 'active') throw new InvalidInput('donor.donorId', 'the donor record is inactive');
+  const relation: DonorRelation =
+    record.kind === 'unrelated' ? 'unrelated' : (RELATION_OF[record.relation ?? 'other'] ?? 'other_family');
+  if (donor.relation && donor.relation !== relation) {
+    throw new InvalidInput('donor.relation', `the donor record gives the relation ${relation}`);
+  }
+  return {
+    code: donor.code ?? `${record.kind === 'related' ? 'FAM' : 'REG'}-${record.donor_no}`,
+    relation,
+    hlaMatch: donor.hlaMatch,
+    donorId: record.id,
+  };
+}
+
 /**
  * Checks the source data a step needs, before anything is written (a refusal leaves no entry): the donor at
  * selection, the donor's consent and eligibility, a cleared donor at the collection, a lot at allocation.
@@ -65,15 +130,18 @@ export async function checkSourceStep(
   therapy: TherapyRow,
   step: string,
   input: SourceInput,
-): Promise<void> {
-  if (!isTransplant(therapy.technology) && therapy.technology !== 'msc') return;
-  if (step === 'donor_selection') {
+): Promise<CheckedSource> {
+  const checked: CheckedSource = {};
+  if (!isTransplant(therapy.technology) && therapy.technology !== 'msc') return checked;
+  if (step === 'donor_selection' && isTransplant(therapy.technology)) {
     if (!input.donor) throw new InvalidInput('donor', 'the selected donor: code, relation and HLA match');
-    const problems = donorSelectionProblems(therapy.technology as Technology, input.donor);
+    const donor = await resolveDonor(tx, therapy, input.donor);
+    const problems = donorSelectionProblems(therapy.technology as Technology, donor);
     if (problems.length > 0) {
       const [field, ...rest] = problems[0]!.split(': ');
       throw new InvalidInput(`donor.${field}`, rest.join(': '));
     }
+    checked.donor = donor;
   }
   if (step === 'donor_consent' && !input.donorConsent) {
     throw new InvalidInput('donorConsent', "the donor's consent: who signed and when");
@@ -104,6 +172,7 @@ export async function checkSourceStep(
       throw new Refused('lot-not-allocatable', `lot refused: ${problems.join('; ')}`, { problems });
     }
   }
+  return checked;
 }
 
 /** Writes the source record of a step that has just been appended as `eventId`. */
@@ -113,6 +182,7 @@ export async function recordSourceStep(
   therapy: TherapyRow,
   step: string,
   input: SourceInput,
+  checked: CheckedSource,
   eventId: string,
   din: string | null,
 ): Promise<void> {
@@ -123,15 +193,16 @@ export async function recordSourceStep(
     laboratory_id: therapy.laboratory_id,
   };
   if (isTransplant(therapy.technology)) {
-    if (step === 'donor_selection' && input.donor) {
+    if (step === 'donor_selection' && checked.donor) {
+      const donor = checked.donor;
       const row = await tx
         .insertInto('therapy_donor')
         .values({
           ...linked,
-          donor_code: input.donor.code,
-          donor_id: input.donor.donorId ?? null,
-          relation: input.donor.relation,
-          hla_match: input.donor.hlaMatch.replace(/\s+/g, ''),
+          donor_code: donor.code,
+          donor_id: donor.donorId,
+          relation: donor.relation,
+          hla_match: donor.hlaMatch.replace(/\s+/g, ''),
           selected_event_id: eventId,
         })
         .returning('id')
@@ -140,7 +211,7 @@ export async function recordSourceStep(
         action: 'create',
         entityType: 'therapy_donor',
         entityId: row.id,
-        newValues: { therapyId: therapy.id, ...input.donor },
+        newValues: { therapyId: therapy.id, ...donor },
       });
       return;
     }
@@ -168,16 +239,21 @@ export async function recordSourceStep(
       .set({ ...change, version: donor.version + 1, updated_at: new Date() })
       .where('id', '=', donor.id)
       .execute();
+    // Old and new values of the changed columns only, so the history reads one line per change.
+    const before = donor as unknown as Record<string, unknown>;
+    const oldValues = Object.fromEntries(
+      Object.keys(change).map((k) => [
+        k,
+        k === 'consented_on' && before[k] ? dateText(before[k] as string) : (before[k] ?? null),
+      ]),
+    );
     await appendAudit(tx, ctx, {
       action: 'update',
       entityType: 'therapy_donor',
       entityId: donor.id,
-      oldValues: {
-        consentedOn: donor.consented_on === null ? null : dateText(donor.consented_on),
-        eligibility: donor.eligibility,
-        collectionDin: donor.collection_din,
-      },
-      newValues: { step, ...change },
+      oldValues,
+      newValues: change,
+      reason: step,
     });
     return;
   }

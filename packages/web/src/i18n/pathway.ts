@@ -307,6 +307,8 @@ export const pathwayMoreZhCN = {
   donor: '供者',
   lot: '细胞库批次',
   donorCode: '供者编号',
+  donorRecord: '供者档案（含 HLA 分型）',
+  donorRecordHelp: '选择本患者已登记的供者，或直接填写编号与关系',
   relation: '关系',
   relations: {
     sibling: '同胞',
@@ -379,6 +381,8 @@ export const pathwayMoreEn: typeof pathwayMoreZhCN = {
   donor: 'Donor',
   lot: 'Cell-bank lot',
   donorCode: 'Donor code',
+  donorRecord: 'Donor record (with HLA typing)',
+  donorRecordHelp: "Choose one of the patient's recorded donors, or enter a code and relation",
   relation: 'Relation',
   relations: {
     sibling: 'Sibling',

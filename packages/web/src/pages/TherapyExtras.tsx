@@ -18,6 +18,7 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { hlaApi } from '../api/hla';
 import { pathwayApi, type StepBody, type TherapyDetail } from '../api/pathway';
 import { applyFieldErrors, ErrorAlert } from '../components/errors';
 import { useLoad } from '../components/useLoad';
@@ -28,6 +29,7 @@ type Entry = TherapyDetail['entries'][number];
 
 /** The values of the step form that name the product's source. */
 export interface SourceFormValues {
+  donorId?: string;
   donorCode?: string;
   donorRelation?: (typeof DONOR_RELATIONS)[number];
   hlaMatch?: string;
@@ -41,11 +43,13 @@ export interface SourceFormValues {
 /** The source part of a step body, from the form (markers typed as `HBsAg=negative; Anti-HCV=negative`). */
 export function sourceBody(step: string, v: SourceFormValues): Partial<StepBody> {
   if (step === 'donor_selection') {
+    const code = v.donorCode?.trim();
     return {
       donor: {
-        code: (v.donorCode ?? '').trim(),
-        relation: v.donorRelation!,
         hlaMatch: (v.hlaMatch ?? '').trim(),
+        ...(v.donorId ? { donorId: v.donorId } : {}),
+        ...(code ? { code } : {}),
+        ...(v.donorRelation ? { relation: v.donorRelation } : {}),
       },
     };
   }
@@ -84,19 +88,48 @@ function BatchSelect(props: { value?: string; onChange?(v: string): void }) {
   );
 }
 
-/** The fields a step needs besides its note: the donor, the donor's consent and eligibility, the lot. */
-export function SourceFields({ step }: { step: string | undefined }) {
+/** The patient's donor records with HLA typings (related donors recorded at this hospital). */
+function DonorRecordSelect(props: { patientId: string; value?: string; onChange?(v: string): void }) {
   const { t } = useTranslation();
+  const { patientId, ...rest } = props;
+  const donors = useLoad(() => hlaApi.donors(patientId), [patientId]);
+  return (
+    <Select
+      {...rest}
+      allowClear
+      data-testid="step-donor-record"
+      loading={donors.loading}
+      placeholder={t('pathwayMore.donorRecordHelp')}
+      options={(donors.data ?? [])
+        .filter((d) => d.status === 'active')
+        .map((d) => ({
+          value: d.id,
+          label: `#${d.donorNo} · ${d.relation ?? d.registry ?? d.kind} · ${d.name ?? d.registryDonorId ?? ''}`,
+        }))}
+    />
+  );
+}
+
+/** The fields a step needs besides its note: the donor, the donor's consent and eligibility, the lot. */
+export function SourceFields({ step, patientId }: { step: string | undefined; patientId: string }) {
+  const { t } = useTranslation();
+  const form = Form.useFormInstance();
+  const donorId = Form.useWatch('donorId', form);
   if (step === 'donor_selection') {
     return (
       <Row gutter={8}>
+        <Col span={24}>
+          <Form.Item name="donorId" label={t('pathwayMore.donorRecord')}>
+            <DonorRecordSelect patientId={patientId} />
+          </Form.Item>
+        </Col>
         <Col span={10}>
-          <Form.Item name="donorCode" label={t('pathwayMore.donorCode')} rules={[{ required: true }]}>
+          <Form.Item name="donorCode" label={t('pathwayMore.donorCode')} rules={[{ required: !donorId }]}>
             <Input data-testid="step-donor-code" placeholder="FAM-SIB-01" />
           </Form.Item>
         </Col>
         <Col span={8}>
-          <Form.Item name="donorRelation" label={t('pathwayMore.relation')} rules={[{ required: true }]}>
+          <Form.Item name="donorRelation" label={t('pathwayMore.relation')} rules={[{ required: !donorId }]}>
             <Select
               data-testid="step-donor-relation"
               options={DONOR_RELATIONS.map((r) => ({ value: r, label: t(`pathwayMore.relations.${r}`) }))}

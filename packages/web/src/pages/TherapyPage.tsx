@@ -73,7 +73,7 @@ function NextStep({ therapy, onDone }: { therapy: TherapyDetail; onDone(): void 
           options={therapy.nextSteps.map((s) => ({ value: s, label: t(`pathway.stepNames.${s}`) }))}
         />
       </Form.Item>
-      <SourceFields step={step} />
+      <SourceFields step={step} patientId={therapy.patientId} />
       {(step === 'apheresis' || step === 'collection' || step === 'lot_allocation') && (
         <Form.Item name="din" label={t('pathway.din')} rules={[{ required: true }]}>
           <Input data-testid="step-din" />

@@ -4,8 +4,9 @@ import { type Kysely, sql } from 'kysely';
  * Where a therapy's product comes from (issue 6, gap 1; DESIGN.md §2):
  * - `therapy_donor`: the donor of an allogeneic or haploidentical transplant — selected after HLA typing and a
  *   donor search, worked up, with the donor's own consent and eligibility, and the DIN of the donor collection.
- *   The donor is held by a pseudonymous code (family or registry), never by name; `donor_id` is left for the
- *   donor registry table with HLA typings, when it exists, without a foreign key here.
+ *   The donor is held by a pseudonymous code (family or registry), never by name, and by `donor_id` when the
+ *   donor has a record with HLA typings in `donor` (0012: related donors of the patient, unrelated registry
+ *   donors).
  * - `therapy_lot`: the MSC lot allocated to a patient — a released allogeneic batch of the filing's laboratory,
  *   expanded from a working bank of the seed cell bank, with the DIN the laboratory assigns to the unit.
  *
@@ -22,7 +23,7 @@ CREATE TABLE therapy_donor (
   hospital_id uuid NOT NULL REFERENCES organization(id),
   laboratory_id uuid NOT NULL REFERENCES organization(id),
   donor_code text NOT NULL CHECK (donor_code ~ '^[A-Z0-9][A-Z0-9-]{1,39}$'),
-  donor_id uuid,
+  donor_id uuid REFERENCES donor(id),
   relation text NOT NULL CHECK (relation IN ('sibling','parent','child','other_family','unrelated')),
   hla_match text NOT NULL CHECK (hla_match ~ '^[0-9]{1,2}/[0-9]{1,2}$'),
   selected_event_id uuid NOT NULL REFERENCES pathway_event(id),
