@@ -50,7 +50,10 @@ async function openTherapy(page: Page, pseudonym: string) {
 }
 
 describe('one autologous gene-therapy patient from filing approval to infusion', () => {
-  it('the regulator approves, the pathway runs in order, and the bedside refuses a mismatch before infusing', async () => {
+  // Signing re-enters a password (scrypt) a dozen times: generous on a loaded machine.
+  it('the regulator approves, the pathway runs in order, and the bedside refuses a mismatch before infusing', {
+    timeout: 240_000,
+  }, async () => {
     const zhou = await apiAs('dr.zhou');
     const orgs = await zhou<{ id: string; code: string }[]>('GET', '/api/organizations');
     const orgId = (code: string) => orgs.find((o) => o.code === code)!.id;

@@ -35,6 +35,8 @@ const TherapyPage = page(() => import('./pages/TherapyPage'), 'TherapyPage');
 const ControlChartsPage = page(() => import('./pages/ControlChartsPage'), 'ControlChartsPage');
 const HlaFamilyPage = page(() => import('./pages/HlaFamilyPage'), 'HlaFamilyPage');
 const DonorSearchPage = page(() => import('./pages/DonorSearchPage'), 'DonorSearchPage');
+const NotificationsPage = page(() => import('./pages/NotificationsPage'), 'NotificationsPage');
+const ProductLabelsPage = page(() => import('./pages/ProductLabelsPage'), 'ProductLabelsPage');
 
 export function Loading() {
   return (
@@ -99,6 +101,8 @@ export function AppRoutes() {
         <Route path="control-charts" element={<Guard nav="controlCharts">{<ControlChartsPage />}</Guard>} />
         <Route path="patients/:id/hla" element={<Guard nav="patients">{<HlaFamilyPage />}</Guard>} />
         <Route path="donor-search" element={<Guard nav="donorSearch">{<DonorSearchPage />}</Guard>} />
+        <Route path="notifications" element={<Guard nav="notifications">{<NotificationsPage />}</Guard>} />
+        <Route path="therapies/:id/labels" element={<Guard nav="therapies">{<ProductLabelsPage />}</Guard>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -15,6 +15,7 @@ describe('side menu per end', () => {
       'nav-symptoms',
       'nav-alerts',
       'nav-donor-search',
+      'nav-notifications',
     ]);
     expect(mayOpen('hospital', 'audit')).toBe(false);
     expect(mayOpen('patient', 'donorSearch')).toBe(false);
@@ -50,6 +51,7 @@ describe('side menu per end', () => {
         'nav-batches',
         'nav-cell-bank',
         'nav-control-charts',
+        'nav-notifications',
       ]);
     expect(labels('patient')).toEqual(['nav-my-record', 'nav-my-health']);
     expect(labels('sponsor_user')).toEqual(['nav-organizations', 'nav-filings']);

@@ -1,4 +1,4 @@
-import type { StepParty } from './machine';
+import type { ProductSource, StepParty } from './machine';
 
 /**
  * Chain of custody of a cellular product (DESIGN.md §2 and §3.1; FACT-JACIE standards, chain of custody):
@@ -19,6 +19,24 @@ export const CUSTODY_SCANS = [
 ] as const satisfies readonly { stage: string; direction: 'in' | 'out'; party: StepParty }[];
 
 export type CustodyStage = (typeof CUSTODY_SCANS)[number]['stage'];
+export type CustodyScan = (typeof CUSTODY_SCANS)[number];
+
+/** The first scan of the released product's return leg (laboratory → courier → hospital pharmacy → bedside). */
+const RETURN_LEG_START = 4;
+
+/**
+ * The hand-offs a product unit makes, by where it comes from: a collection travels the whole chain; a lot made
+ * from the laboratory's cell bank starts at the laboratory, scanned out as a released product.
+ */
+export function custodyScansFor(source: ProductSource = 'collection'): readonly CustodyScan[] {
+  return source === 'laboratory_lot' ? CUSTODY_SCANS.slice(RETURN_LEG_START) : CUSTODY_SCANS;
+}
+
+/** Whether a scan belongs to the return leg, where the unit travels as a released product with its code. */
+export function isReturnLegScan(stage: string, direction: CustodyDirection): boolean {
+  const index = CUSTODY_SCANS.findIndex((s) => s.stage === stage && s.direction === direction);
+  return index >= RETURN_LEG_START;
+}
 export type CustodyDirection = 'in' | 'out';
 
 /** The key of a scan in the sequence, e.g. `laboratory:in`. */
@@ -27,8 +45,11 @@ export function custodyKey(stage: string, direction: CustodyDirection): string {
 }
 
 /** The next scan expected after `done` scans of one product unit (null once it reached the bedside). */
-export function nextCustodyScan(done: number): (typeof CUSTODY_SCANS)[number] | null {
-  return CUSTODY_SCANS[done] ?? null;
+export function nextCustodyScan(
+  done: number,
+  scans: readonly CustodyScan[] = CUSTODY_SCANS,
+): CustodyScan | null {
+  return scans[done] ?? null;
 }
 
 /**
@@ -40,8 +61,9 @@ export function checkCustodyScan(
   stage: string,
   direction: CustodyDirection,
   party: StepParty,
+  scans: readonly CustodyScan[] = CUSTODY_SCANS,
 ): { ok: true; index: number } | { ok: false; reason: string } {
-  const expected = nextCustodyScan(done.length);
+  const expected = nextCustodyScan(done.length, scans);
   if (!expected) return { ok: false, reason: 'the product has already reached the bedside' };
   if (expected.stage !== stage || expected.direction !== direction) {
     return {

@@ -4,5 +4,6 @@ export * from './eligibility';
 export * from './filing-status';
 export * from './genotype';
 export * from './machine';
+export * from './sources';
 export * from './tables';
 export * from './temperature';

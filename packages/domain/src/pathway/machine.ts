@@ -23,9 +23,18 @@ export interface StepDefinition {
   readonly dedicated?: boolean;
 }
 
+/**
+ * Where the infused product comes from: a collection from the patient or a donor (its DIN assigned at the
+ * collection step, travelling collection → laboratory → hospital), or a lot the laboratory makes from its seed
+ * cell bank (its DIN assigned when the lot is allocated to the patient, travelling laboratory → hospital).
+ */
+export type ProductSource = 'collection' | 'laboratory_lot';
+
 export interface PathwayDefinition {
   readonly technology: string;
   readonly steps: readonly StepDefinition[];
+  /** Defaults to a collection. */
+  readonly productSource?: ProductSource;
 }
 
 /** One entry of a therapy's recorded history. */

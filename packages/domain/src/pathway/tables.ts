@@ -37,8 +37,10 @@ export const AUTOLOGOUS_GENE_THERAPY: PathwayDefinition = validateDefinition({
 
 /**
  * Allogeneic and haploidentical HSCT (DESIGN.md §2): HLA typing of patient and family → donor search (family,
- * then unrelated registry) → donor selection and work-up → collection → infusion → engraftment → GVHD
- * surveillance → follow-up.
+ * then unrelated registry) → donor selection and work-up → the donor's own consent and eligibility (FACT-JACIE
+ * donor evaluation: infectious disease markers, medical fitness; WMDA donor care) → donor collection with its own
+ * DIN → processing and release by the filing's laboratory → shipment to the hospital → infusion (bedside check)
+ * → engraftment → GVHD surveillance → follow-up. Conditioning starts only once the donor is cleared.
  */
 export const ALLOGENEIC_HSCT: PathwayDefinition = validateDefinition({
   technology: 'allogeneic_hsct',
@@ -49,9 +51,21 @@ export const ALLOGENEIC_HSCT: PathwayDefinition = validateDefinition({
     { id: 'donor_search', party: 'hospital', after: ['hla_typing'] },
     { id: 'donor_selection', party: 'hospital', after: ['donor_search'] },
     { id: 'donor_workup', party: 'hospital', after: ['donor_selection'] },
-    { id: 'conditioning', party: 'hospital', after: ['donor_workup'] },
-    { id: 'collection', party: 'hospital', after: ['donor_workup'] },
-    { id: 'infusion', party: 'hospital', after: ['collection', 'conditioning'], dedicated: true },
+    { id: 'donor_consent', party: 'hospital', after: ['donor_workup'] },
+    { id: 'donor_eligibility', party: 'hospital', after: ['donor_workup'] },
+    { id: 'conditioning', party: 'hospital', after: ['donor_consent', 'donor_eligibility'] },
+    { id: 'collection', party: 'hospital', after: ['donor_consent', 'donor_eligibility'] },
+    { id: 'shipment_to_lab', party: 'hospital', after: ['collection'] },
+    { id: 'processing', party: 'laboratory', after: ['shipment_to_lab'] },
+    { id: 'qc_testing', party: 'laboratory', after: ['processing'] },
+    { id: 'release', party: 'laboratory', after: ['qc_testing'], dedicated: true },
+    { id: 'shipment_to_hospital', party: 'laboratory', after: ['release'] },
+    {
+      id: 'infusion',
+      party: 'hospital',
+      after: ['shipment_to_hospital', 'conditioning'],
+      dedicated: true,
+    },
     { id: 'engraftment', party: 'hospital', after: ['infusion'] },
     { id: 'gvhd_surveillance', party: 'hospital', after: ['infusion'], repeatable: true },
     { id: 'follow_up', party: 'hospital', after: ['infusion'], repeatable: true },
@@ -66,10 +80,12 @@ export const HAPLOIDENTICAL_HSCT: PathwayDefinition = {
 
 /**
  * Mesenchymal stem cells (DESIGN.md §2): a lot from the seed cell bank (master → working bank → lot) is released
- * by the laboratory, then injected (intra-articular for the knee, intravenous for liver failure) and followed up.
+ * by the laboratory (the lot allocated to the patient is a released batch expanded from a working-bank lot; the
+ * unit's DIN is assigned at allocation), then injected (intra-articular for the knee, intravenous for liver failure) and followed up.
  */
 export const MSC: PathwayDefinition = validateDefinition({
   technology: 'msc',
+  productSource: 'laboratory_lot',
   steps: [
     { id: 'eligibility', party: 'hospital', after: [] },
     { id: 'consent', party: 'hospital', after: ['eligibility'] },

@@ -114,7 +114,12 @@ export interface SignatureTable {
   signed_at: Timestamp;
 }
 
-export interface Schema extends PathwaySchema, LaboratorySchema, FollowupSchema, HlaSchema {
+export interface Schema
+  extends PathwaySchema,
+    LaboratorySchema,
+    FollowupSchema,
+    HlaSchema,
+    PathwaySourcesSchema {
   organization: OrganizationTable;
   app_user: AppUserTable;
   session: SessionTable;
@@ -814,4 +819,42 @@ export interface HlaTypingTable {
 export interface HlaSchema {
   donor: DonorTable;
   hla_typing: HlaTypingTable;
+}
+
+// ---- 0015_pathway_sources: the donor of an allogeneic/haplo transplant, the MSC lot of a patient ----
+
+export interface TherapyDonorTable extends TherapyLinked {
+  id: Generated<Uuid>;
+  donor_code: string;
+  donor_id: Uuid | null;
+  relation: string;
+  hla_match: string;
+  selected_event_id: Uuid;
+  consented_on: string | null;
+  consent_signed_by: string | null;
+  consent_event_id: Uuid | null;
+  eligibility: Generated<string>;
+  eligibility_detail: ColumnType<unknown, string | null | undefined, string | null>;
+  eligibility_event_id: Uuid | null;
+  collection_din: string | null;
+  version: Generated<number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface TherapyLotTable extends TherapyLinked {
+  id: Generated<Uuid>;
+  batch_id: Uuid;
+  batch_reference: string;
+  batch_product_code: string;
+  working_bank_id: Uuid;
+  bank_lot: string;
+  din: string;
+  event_id: Uuid;
+  allocated_at: Timestamp;
+}
+
+export interface PathwaySourcesSchema {
+  therapy_donor: TherapyDonorTable;
+  therapy_lot: TherapyLotTable;
 }

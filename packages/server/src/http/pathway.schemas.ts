@@ -1,4 +1,5 @@
 import { FILING_DECISIONS } from '@cgtlink/domain/pathway/filing-status';
+import { DONOR_RELATIONS } from '@cgtlink/domain/pathway/sources';
 import { TECHNOLOGIES } from '@cgtlink/domain/pathway/tables';
 import { z } from 'zod';
 import { Uuid } from './schemas';
@@ -284,6 +285,31 @@ export const TherapyDetailOut = TherapySummaryOut.extend({
   bedside: z.array(
     z.object({ id: z.string(), ok: z.boolean(), problems: z.array(Problem), verifiedAt: z.string() }),
   ),
+  donor: z
+    .object({
+      code: z.string(),
+      donorId: z.string().nullable(),
+      relation: z.string(),
+      hlaMatch: z.string(),
+      consentedOn: z.string().nullable(),
+      consentSignedBy: z.string().nullable(),
+      eligibility: z.string(),
+      markers: z.array(z.object({ test: z.string(), result: z.string() })),
+      collectionDin: z.string().nullable(),
+      version: z.number().int(),
+    })
+    .nullable(),
+  lot: z
+    .object({
+      batchId: z.string(),
+      batchReference: z.string(),
+      batchProductCode: z.string(),
+      workingBankId: z.string(),
+      bankLot: z.string(),
+      din: z.string(),
+      allocatedAt: z.string(),
+    })
+    .nullable(),
 });
 
 export const StepBody = z.strictObject({
@@ -296,6 +322,40 @@ export const StepBody = z.strictObject({
     .max(10)
     .optional(),
   din: ScannedDin.optional(),
+  /** donor_selection (allogeneic/haploidentical): the donor by pseudonymous family or registry code. */
+  donor: z
+    .strictObject({
+      /** The donor record with HLA typings (related donor of this patient, or registry donor). */
+      donorId: Uuid.optional(),
+      /** Required without a donor record; derived from it otherwise (FAM-n, REG-n by the donor number). */
+      code: z
+        .string()
+        .trim()
+        .regex(/^[A-Z0-9][A-Z0-9-]{1,39}$/, 'upper-case letters, digits and hyphens')
+        .optional(),
+      /** Required without a donor record; checked against it otherwise. */
+      relation: z.enum(DONOR_RELATIONS).optional(),
+      hlaMatch: z.string().trim().min(3).max(5),
+    })
+    .optional(),
+  /** donor_consent: the donor's own (or guardian's) consent. */
+  donorConsent: z.strictObject({ signedBy: z.enum(['donor', 'guardian']), signedOn: IsoDate }).optional(),
+  /** donor_eligibility: the verdict and the infectious-disease markers tested. */
+  donorEligibility: z
+    .strictObject({
+      verdict: z.enum(['eligible', 'ineligible']),
+      markers: z
+        .array(
+          z.strictObject({
+            test: z.string().trim().min(1).max(100),
+            result: z.string().trim().min(1).max(100),
+          }),
+        )
+        .max(50),
+    })
+    .optional(),
+  /** lot_allocation (MSC): the released laboratory batch, expanded from a working-bank lot. */
+  batchId: Uuid.optional(),
 });
 export const CorrectionBody = z.strictObject({
   correctsId: Uuid,
@@ -343,7 +403,20 @@ export const NotificationOut = z.object({
   entityType: z.string(),
   entityId: z.string(),
   createdAt: z.string(),
+  readAt: z.string().nullable(),
 });
+export const HistoryLineOut = z.object({
+  at: z.string(),
+  who: z.string(),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  field: z.string().nullable(),
+  from: z.unknown(),
+  to: z.unknown(),
+  reason: z.string().nullable(),
+});
+export const NotificationQuery = z.object({ unread: z.enum(['true', 'false']).optional() });
 
 const HbbAllele = z.strictObject({
   alleleClass: z.enum(['β0', 'β+', 'βE', 'β']),

@@ -4,10 +4,11 @@ import { canonicalJson } from '@cgtlink/domain/audit/canonical';
 import { formatDin, parseDin, validateDinWithCheck } from '@cgtlink/domain/isbt128/din';
 import { bedsideIdentityCheck, type LabelProblem, validateLabel } from '@cgtlink/domain/isbt128/label';
 import {
-  CUSTODY_SCANS,
   type CustodyDirection,
   checkCustodyScan,
   custodyKey,
+  custodyScansFor,
+  isReturnLegScan,
 } from '@cgtlink/domain/pathway/custody';
 import {
   availableSteps,
@@ -16,6 +17,7 @@ import {
   currentStep,
   type RecordedEntry,
 } from '@cgtlink/domain/pathway/machine';
+import { excursionsBlockingInfusion } from '@cgtlink/domain/pathway/sources';
 import { pathwayFor, type Technology } from '@cgtlink/domain/pathway/tables';
 import { parseTemperatureCsv, summarizeTemperatures } from '@cgtlink/domain/pathway/temperature';
 import type { Kysely, Selectable } from 'kysely';
@@ -28,6 +30,14 @@ import { Conflict, Forbidden, InvalidInput, NotFound, ServiceError } from '../er
 import { iso, json, notify, partyOf, Refused, signWithin } from './common';
 import { requireActiveFiling } from './filing.service';
 import { releaseContent } from './pathway.signables';
+import {
+  checkSourceStep,
+  type DonorView,
+  type LotView,
+  recordSourceStep,
+  type SourceInput,
+  therapySources,
+} from './sources';
 
 type TherapyRow = Selectable<TherapyTable>;
 
@@ -106,15 +116,18 @@ export interface TherapyDetail extends TherapySummary {
     uploadedAt: string;
   }[];
   bedside: { id: string; ok: boolean; problems: LabelProblem[]; verifiedAt: string }[];
+  /** Allogeneic/haploidentical: the donor; MSC: the lot from the cell bank. */
+  donor: DonorView | null;
+  lot: LotView | null;
 }
 
-export interface StepInput {
+export interface StepInput extends SourceInput {
   step: string;
   expectedVersion: number;
   occurredAt?: string | undefined;
   data?: Record<string, unknown> | undefined;
   attachments?: { name: string; contentBase64: string }[] | undefined;
-  /** Apheresis: the eye-readable DIN with its check character (14 characters). */
+  /** Apheresis, donor collection, MSC lot allocation: the DIN with its check character (14 characters). */
   din?: string | undefined;
 }
 
@@ -204,16 +217,24 @@ export class PathwayService {
       if (!decision.allowed)
         throw new Refused(`step-${decision.code}`, decision.reason, { step: input.step });
       let din: { din: string; checkCharacter: string } | null = null;
-      if (input.step === 'apheresis' || input.step === 'collection') {
+      if (input.step === 'apheresis' || input.step === 'collection' || input.step === 'lot_allocation') {
         if (!input.din)
           throw new InvalidInput('din', 'a collection is identified by its DIN with check character');
         din = parseScannedDin(input.din, 'din');
       }
+      const source = await checkSourceStep(tx, therapy, input.step, input);
       const event = await this.#append(tx, ctx, therapy, history, {
         step: input.step,
         kind: 'step',
         occurredAt: input.occurredAt,
-        data: { ...(input.data ?? {}), ...(din ? { din: din.din } : {}) },
+        data: {
+          ...(input.data ?? {}),
+          ...(din ? { din: din.din } : {}),
+          ...(source.donor ? { donor: source.donor } : {}),
+          ...(input.donorConsent ? { donorConsent: input.donorConsent } : {}),
+          ...(input.donorEligibility ? { donorEligibility: input.donorEligibility } : {}),
+          ...(input.batchId ? { batchId: input.batchId } : {}),
+        },
         attachments: input.attachments,
       });
       if (din) {
@@ -238,6 +259,7 @@ export class PathwayService {
           newValues: { therapyId, din: din.din, chainOfIdentity: therapy.chain_of_identity },
         });
       }
+      await recordSourceStep(tx, ctx, therapy, input.step, input, source, event.id, din?.din ?? null);
       return this.#detail(tx, ctx, await this.#therapy(tx, ctx, therapyId));
     });
   }
@@ -313,7 +335,8 @@ export class PathwayService {
         throw new InvalidInput('productCode', `the filing's product code is ${filing.product_code}`);
       }
       const scans = await this.#custodyKeys(tx, din.din);
-      if (!scans.includes('laboratory:in')) {
+      const source = pathwayFor(therapy.technology as Technology).productSource ?? 'collection';
+      if (source === 'collection' && !scans.includes('laboratory:in')) {
         throw new Refused('custody-incomplete', `DIN ${din.din} has not been scanned in at the laboratory`);
       }
       const excursions = await tx
@@ -439,10 +462,16 @@ export class PathwayService {
           };
         }
         const done = await this.#custodyKeys(tx, din.din);
-        const check = checkCustodyScan(done, input.stage, input.direction, party);
+        const check = checkCustodyScan(
+          done,
+          input.stage,
+          input.direction,
+          party,
+          this.#custodyScans(therapy),
+        );
         if (!check.ok) throw new Refused('custody-out-of-order', check.reason);
         // From the laboratory's release onwards, the unit travels as a released product with its code scanned.
-        if (check.index >= 4) {
+        if (isReturnLegScan(input.stage, input.direction)) {
           if (!product)
             throw new Refused('product-not-released', `no released product carries DIN ${din.din}`);
           if (input.productCode === undefined)
@@ -686,6 +715,38 @@ export class PathwayService {
             });
           }
         }
+        if (problems.length === 0 && product) {
+          // The return leg (laboratory → courier → hospital pharmacy) happens after release: an excursion logged
+          // on it, or any other still unassessed, forbids infusing the unit until the laboratory assesses it.
+          const open = await tx
+            .selectFrom('deviation')
+            .select(['id', 'kind', 'status', 'din', 'detail'])
+            .where('therapy_id', '=', therapyId)
+            .where('kind', '=', 'temperature_excursion')
+            .where('status', '=', 'open')
+            .execute();
+          const blocking = excursionsBlockingInfusion(
+            open.map((d) => {
+              const detail = json<{ leg?: string }>(d.detail);
+              return { id: d.id, kind: d.kind, status: d.status, din: d.din, leg: detail.leg ?? null };
+            }),
+            product.din,
+          );
+          if (blocking.length > 0) {
+            const first = json<{ leg?: string; maxCelsius?: number; limitCelsius?: number }>(
+              open.find((d) => d.id === blocking[0]!.id)!.detail,
+            );
+            const leg =
+              first.leg === 'to_hospital'
+                ? 'return-leg shipment (laboratory → hospital)'
+                : 'shipment to the laboratory';
+            throw new Refused(
+              'temperature-excursion',
+              `do not infuse: the ${leg} of DIN ${product.din} had a temperature excursion (max ${first.maxCelsius} °C above the ${first.limitCelsius} °C limit) that is not yet assessed; the laboratory must assess deviation ${blocking[0]!.id} first`,
+              { deviations: blocking.map((d) => d.id), legs: blocking.map((d) => d.leg) },
+            );
+          }
+        }
         const ok = problems.length === 0;
         let signatureId: string | null = null;
         let secondSignatureId: string | null = null;
@@ -754,7 +815,7 @@ export class PathwayService {
           };
         }
         const done = await this.#custodyKeys(tx, product.din);
-        const custody = checkCustodyScan(done, 'bedside', 'in', 'hospital');
+        const custody = checkCustodyScan(done, 'bedside', 'in', 'hospital', this.#custodyScans(therapy));
         if (!custody.ok)
           throw new Refused(
             'custody-incomplete',
@@ -813,28 +874,134 @@ export class PathwayService {
     });
   }
 
-  /** Notifications addressed to the caller's organization, newest first. */
+  /**
+   * The human-readable history of a therapy record (DESIGN.md §3.2: who changed what, when, from what to what):
+   * the audit entries of the therapy and of the records that hang on it — donor, lot, collections, products,
+   * deviations, temperature logs, bedside checks, and (for the hospital and the regulator) the consent. Open to
+   * whoever may read the therapy; reading it is itself audited.
+   */
+  async history(ctx: RequestContext, therapyId: string): Promise<HistoryLine[]> {
+    if (!can(ctx.principal, 'pathway.read')) throw new Forbidden('you may not read treatment pathways');
+    if (ctx.principal.role === 'patient') throw new Forbidden('the record history is read by staff');
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const therapy = await this.#therapy(tx, ctx, therapyId);
+      const ids = async (table: 'deviation' | 'product' | 'bedside_verification' | 'temperature_log') =>
+        (await tx.selectFrom(table).select('id').where('therapy_id', '=', therapyId).execute()).map(
+          (r) => r.id,
+        );
+      const [deviations, products, bedside, temps, donor, lot, collections] = await Promise.all([
+        ids('deviation'),
+        ids('product'),
+        ids('bedside_verification'),
+        ids('temperature_log'),
+        tx.selectFrom('therapy_donor').select('id').where('therapy_id', '=', therapyId).execute(),
+        tx.selectFrom('therapy_lot').select('id').where('therapy_id', '=', therapyId).execute(),
+        tx.selectFrom('collection').select('din').where('therapy_id', '=', therapyId).execute(),
+      ]);
+      const targets: [string, string[]][] = [
+        ['therapy', [therapyId]],
+        ['deviation', deviations],
+        ['product', products],
+        ['bedside_verification', bedside],
+        ['temperature_log', temps],
+        ['therapy_donor', donor.map((d) => d.id)],
+        ['therapy_lot', lot.map((l) => l.id)],
+        ['collection', collections.map((c) => c.din)],
+      ];
+      if (partyOf(ctx.principal) !== 'laboratory') targets.push(['consent', [therapy.consent_id]]);
+      // The audit trail is read as its owner, for exactly the records this principal may already read.
+      const rows = await withOwnerPrivileges(tx, () =>
+        tx
+          .selectFrom('audit_event')
+          .select([
+            'id',
+            'occurred_at',
+            'actor_name',
+            'action',
+            'entity_type',
+            'entity_id',
+            'old_values',
+            'new_values',
+            'reason',
+          ])
+          .where((eb) =>
+            eb.or(
+              targets
+                .filter(([, list]) => list.length > 0)
+                .map(([type, list]) => eb.and([eb('entity_type', '=', type), eb('entity_id', 'in', list)])),
+            ),
+          )
+          .where('action', '!=', 'read')
+          .orderBy('id')
+          .limit(2000)
+          .execute(),
+      );
+      await appendAudit(tx, ctx, { action: 'read', entityType: 'therapy_history', entityId: therapyId });
+      const lines: HistoryLine[] = [];
+      for (const r of rows) {
+        const oldValues = json<Record<string, unknown> | null>(r.old_values) ?? {};
+        const newValues = json<Record<string, unknown> | null>(r.new_values) ?? {};
+        const base = {
+          at: iso(r.occurred_at)!,
+          who: r.actor_name,
+          action: r.action,
+          entityType: r.entity_type,
+          entityId: r.entity_id ?? '',
+          reason: r.reason,
+        };
+        const fields = [...new Set([...Object.keys(oldValues), ...Object.keys(newValues)])];
+        if (fields.length === 0) lines.push({ ...base, field: null, from: null, to: null });
+        for (const field of fields) {
+          lines.push({ ...base, field, from: oldValues[field] ?? null, to: newValues[field] ?? null });
+        }
+      }
+      return lines;
+    });
+  }
+
+  /** Notifications addressed to the caller's organization, newest first (only the unread ones when asked). */
   async notifications(
     ctx: RequestContext,
-  ): Promise<
-    { id: string; kind: string; subject: string; entityType: string; entityId: string; createdAt: string }[]
-  > {
+    filter: { unread?: boolean | undefined } = {},
+  ): Promise<NotificationView[]> {
     return withPrincipal(this.db, ctx.principal, async (tx) => {
-      const rows = await tx
+      let query = tx
         .selectFrom('notification')
         .selectAll()
         .where('organization_id', '=', ctx.principal.organizationId)
         .orderBy('created_at', 'desc')
-        .limit(200)
-        .execute();
-      return rows.map((r) => ({
-        id: r.id,
-        kind: r.kind,
-        subject: r.subject,
-        entityType: r.entity_type,
-        entityId: r.entity_id,
-        createdAt: iso(r.created_at)!,
-      }));
+        .limit(200);
+      if (filter.unread) query = query.where('read_at', 'is', null);
+      const rows = await query.execute();
+      return rows.map(notificationView);
+    });
+  }
+
+  /** Marks one of the organization's notifications read (idempotent; the first reading time is kept). */
+  async markNotificationRead(ctx: RequestContext, id: string): Promise<NotificationView> {
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const before = await tx
+        .selectFrom('notification')
+        .selectAll()
+        .where('id', '=', id)
+        .where('organization_id', '=', ctx.principal.organizationId)
+        .executeTakeFirst();
+      if (!before) throw new NotFound('notification');
+      if (before.read_at !== null) return notificationView(before);
+      const after = await tx
+        .updateTable('notification')
+        .set({ read_at: new Date() })
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await appendAudit(tx, ctx, {
+        action: 'read-notification',
+        entityType: 'notification',
+        entityId: id,
+        oldValues: { readAt: null },
+        newValues: { readAt: iso(after.read_at) },
+      });
+      return notificationView(after);
     });
   }
 
@@ -843,6 +1010,11 @@ export class PathwayService {
     if (!party || !can(ctx.principal, 'pathway.record'))
       throw new Forbidden('you may not record pathway steps');
     return party;
+  }
+
+  /** The hand-offs of this therapy's product units (a cell-bank lot starts at the laboratory). */
+  #custodyScans(therapy: Pick<TherapyRow, 'technology'>) {
+    return custodyScansFor(pathwayFor(therapy.technology as Technology).productSource);
   }
 
   #refuseIfWithdrawn(therapy: TherapyRow): void {
@@ -1091,7 +1263,7 @@ export class PathwayService {
 
   async #detail(tx: Tx, ctx: RequestContext, therapy: TherapyRow): Promise<TherapyDetail> {
     const id = therapy.id;
-    const [events, collections, products, custody, deviations, temps, bedside] = await Promise.all([
+    const [events, collections, products, custody, deviations, temps, bedside, sources] = await Promise.all([
       tx.selectFrom('pathway_event').selectAll().where('therapy_id', '=', id).orderBy('seq').execute(),
       tx.selectFrom('collection').selectAll().where('therapy_id', '=', id).orderBy('collected_at').execute(),
       tx.selectFrom('product').selectAll().where('therapy_id', '=', id).execute(),
@@ -1115,6 +1287,7 @@ export class PathwayService {
         .where('therapy_id', '=', id)
         .orderBy('verified_at')
         .execute(),
+      therapySources(tx, id),
     ]);
     const history: RecordedEntry[] = events.map((e) => ({
       id: e.id,
@@ -1126,7 +1299,7 @@ export class PathwayService {
     const nextCustody: Record<string, string | null> = {};
     for (const c of collections) {
       const done = custody.filter((s) => s.din === c.din).length;
-      const next = CUSTODY_SCANS[done];
+      const next = this.#custodyScans(therapy)[done];
       nextCustody[c.din] = next ? custodyKey(next.stage, next.direction) : null;
     }
     return {
@@ -1199,6 +1372,8 @@ export class PathwayService {
         problems: json(b.problems),
         verifiedAt: iso(b.verified_at)!,
       })),
+      donor: sources.donor,
+      lot: sources.lot,
     };
   }
 }
@@ -1237,6 +1412,48 @@ export function productLabel(
     expiresAt: label.expiresAt,
     patient: therapy.patient_pseudonym,
     chainOfIdentity: therapy.chain_of_identity,
+  };
+}
+
+export interface HistoryLine {
+  at: string;
+  who: string;
+  action: string;
+  entityType: string;
+  entityId: string;
+  field: string | null;
+  from: unknown;
+  to: unknown;
+  reason: string | null;
+}
+
+export interface NotificationView {
+  id: string;
+  kind: string;
+  subject: string;
+  entityType: string;
+  entityId: string;
+  createdAt: string;
+  readAt: string | null;
+}
+
+function notificationView(r: {
+  id: string;
+  kind: string;
+  subject: string;
+  entity_type: string;
+  entity_id: string;
+  created_at: Date | string;
+  read_at: Date | string | null;
+}): NotificationView {
+  return {
+    id: r.id,
+    kind: r.kind,
+    subject: r.subject,
+    entityType: r.entity_type,
+    entityId: r.entity_id,
+    createdAt: iso(r.created_at)!,
+    readAt: iso(r.read_at),
   };
 }
 

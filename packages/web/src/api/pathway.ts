@@ -20,6 +20,18 @@ export type ConsentCreate = z.infer<typeof Contract.ConsentCreate>;
 export type EnrolBody = z.infer<typeof Contract.EnrolBody>;
 export type EnrolmentOut = z.infer<typeof Contract.EnrolmentOut>;
 export type DeviationAssessBody = z.infer<typeof Contract.DeviationAssessBody>;
+export type CorrectionBody = z.infer<typeof Contract.CorrectionBody>;
+export type Consent = z.infer<typeof Contract.ConsentOut>;
+export type ConsentWithdraw = z.infer<typeof Contract.ConsentWithdraw>;
+export type Notification = z.infer<typeof Contract.NotificationOut>;
+/** The fields of a laboratory batch the lot allocation offers (GET /api/batches). */
+export interface BatchChoice {
+  id: string;
+  reference: string;
+  kind: string;
+  status: string;
+  productCode: string;
+}
 
 const id = encodeURIComponent;
 
@@ -50,4 +62,16 @@ export const pathwayApi = {
     api.post<TherapyDetail>(`/api/deviations/${id(deviationId)}/assessment`, body),
   bedside: (therapyId: string, body: BedsideBody) =>
     api.post<TherapyDetail>(`/api/therapies/${id(therapyId)}/bedside-verification`, body),
+  correct: (therapyId: string, body: CorrectionBody) =>
+    api.post<TherapyDetail>(`/api/therapies/${id(therapyId)}/corrections`, body),
+  consents: (patientId: string) => api.get<Consent[]>(`/api/patients/${id(patientId)}/consents`),
+  withdrawConsent: (consentId: string, body: ConsentWithdraw) =>
+    api.post<Consent>(`/api/consents/${id(consentId)}/withdrawal`, body),
+  notifications: (unread?: boolean) =>
+    api.get<Notification[]>('/api/notifications', unread ? { unread: 'true' } : {}),
+  markNotificationRead: (notificationId: string) =>
+    api.post<Notification>(`/api/notifications/${id(notificationId)}/read`, {}),
+  batches: () => api.get<BatchChoice[]>('/api/batches'),
+  history: (therapyId: string) =>
+    api.get<z.infer<typeof Contract.HistoryLineOut>[]>(`/api/therapies/${id(therapyId)}/history`),
 };

@@ -11,11 +11,27 @@ export interface HistoryTarget {
   entityId: string;
 }
 
-/** "Who changed this record, when, from what to what": /api/audit/history, oldest first. */
-export function HistoryDrawer({ target, onClose }: { target: HistoryTarget | null; onClose(): void }) {
+/**
+ * "Who changed this record, when, from what to what": /api/audit/history, oldest first — or, for a record whose
+ * history its own readers may see (a therapy), the loader the page passes.
+ */
+export function HistoryDrawer({
+  target,
+  onClose,
+  load,
+}: {
+  target: HistoryTarget | null;
+  onClose(): void;
+  load?: (target: HistoryTarget) => Promise<ChangeLine[]>;
+}) {
   const { t } = useTranslation();
   const history = useLoad(
-    () => (target ? endpoints.history(target.entityType, target.entityId) : Promise.resolve([])),
+    () =>
+      target
+        ? load
+          ? load(target)
+          : endpoints.history(target.entityType, target.entityId)
+        : Promise.resolve([]),
     [target?.entityType, target?.entityId],
   );
   return (

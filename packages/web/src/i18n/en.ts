@@ -1,5 +1,5 @@
 import { hlaEn } from './hla';
-import { pathwayEn } from './pathway';
+import { pathwayEn, pathwayMoreEn } from './pathway';
 import type { zhCN } from './zh-CN';
 
 /** The shape of a translation: every key of the zh-CN default, each leaf a string. */
@@ -34,6 +34,7 @@ export const en: Messages<typeof zhCN> = {
     filings: 'Filings',
     therapies: 'Treatment pathways',
     controlCharts: 'Control charts',
+    notifications: 'Notifications',
   },
   header: {
     logout: 'Sign out',
@@ -576,5 +577,6 @@ export const en: Messages<typeof zhCN> = {
     observed: 'Serious events',
   },
   pathway: pathwayEn,
+  pathwayMore: pathwayMoreEn,
   hla: hlaEn,
 };

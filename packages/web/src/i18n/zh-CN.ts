@@ -1,5 +1,5 @@
 import { hlaZhCN } from './hla';
-import { pathwayZhCN } from './pathway';
+import { pathwayMoreZhCN, pathwayZhCN } from './pathway';
 
 /** 简体中文（默认语言）。键与 en.ts 完全一致，由 test/i18n.test.ts 检查。 */
 export const zhCN = {
@@ -30,6 +30,7 @@ export const zhCN = {
     filings: '临床应用备案',
     therapies: '治疗路径',
     controlCharts: '质控图',
+    notifications: '通知',
   },
   header: {
     logout: '退出登录',
@@ -571,5 +572,6 @@ export const zhCN = {
     observed: '严重事件数',
   },
   pathway: pathwayZhCN,
+  pathwayMore: pathwayMoreZhCN,
   hla: hlaZhCN,
 } as const;

@@ -18,7 +18,8 @@ export type NavKey =
   | 'filings'
   | 'therapies'
   | 'controlCharts'
-  | 'donorSearch';
+  | 'donorSearch'
+  | 'notifications';
 
 export interface NavEntry {
   key: NavKey;
@@ -55,13 +56,14 @@ const FILINGS = entry('filings', '/filings', 'nav.filings', 'nav-filings');
 const THERAPIES = entry('therapies', '/therapies', 'nav.therapies', 'nav-therapies');
 const DONOR_SEARCH = entry('donorSearch', '/donor-search', 'hla.nav', 'nav-donor-search');
 const CONTROL_CHARTS = entry('controlCharts', '/control-charts', 'nav.controlCharts', 'nav-control-charts');
+const NOTIFICATIONS = entry('notifications', '/notifications', 'nav.notifications', 'nav-notifications');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
   regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, ALERTS, AUDIT],
-  hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS, DONOR_SEARCH],
-  laboratory: [LABORATORY, THERAPIES, FILINGS, BATCHES, CELL_BANK, CONTROL_CHARTS],
+  hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS, DONOR_SEARCH, NOTIFICATIONS],
+  laboratory: [LABORATORY, THERAPIES, FILINGS, BATCHES, CELL_BANK, CONTROL_CHARTS, NOTIFICATIONS],
   patient: [MY_RECORD, MY_HEALTH],
   sponsor: [DIRECTORY, FILINGS],
   foundation: [DIRECTORY],

@@ -116,12 +116,14 @@ export function TemperatureUpload({ therapy, onDone }: Props) {
       <Form.Item name="din" label="DIN" rules={[{ required: true }]}>
         <Select
           style={{ width: 200 }}
+          data-testid="temperature-din"
           options={therapy.collections.map((c) => ({ value: c.din, label: c.din }))}
         />
       </Form.Item>
       <Form.Item name="leg" label={t('pathway.leg')}>
         <Select
           style={{ width: 160 }}
+          data-testid="temperature-leg"
           options={(['to_laboratory', 'to_hospital'] as const).map((l) => ({
             value: l,
             label: t(`pathway.legs.${l}`),
@@ -277,11 +279,13 @@ export function CustodyActions({ therapy, onDone }: Props) {
           <TemperatureUpload therapy={therapy} onDone={onDone} />
         </Card>
       )}
-      {can(principal, 'product.release') && therapy.state === 'qc_testing' && (
-        <Card title={t('pathway.release')}>
-          <ReleaseForm therapy={therapy} onDone={onDone} />
-        </Card>
-      )}
+      {can(principal, 'product.release') &&
+        therapy.products.length === 0 &&
+        (therapy.state === 'qc_testing' || therapy.state === 'lot_allocation') && (
+          <Card title={t('pathway.release')}>
+            <ReleaseForm therapy={therapy} onDone={onDone} />
+          </Card>
+        )}
     </>
   );
 }

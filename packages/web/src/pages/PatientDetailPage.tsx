@@ -4,11 +4,14 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { HlaTypingPanel } from '../components/HlaTypingPanel';
 import { PatientRecord } from '../components/PatientRecord';
+import { usePrincipal } from '../session/SessionContext';
+import { ConsentsCard } from './ConsentsCard';
 
 export function PatientDetailPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { id = '' } = useParams();
+  const principal = usePrincipal();
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <Space>
@@ -24,6 +27,7 @@ export function PatientDetailPage() {
       </Space>
       <PatientRecord patientId={id} title={t('patient.detailTitle')} />
       <HlaTypingPanel patientId={id} />
+      {principal.organizationKind === 'hospital' && <ConsentsCard patientId={id} />}
     </Space>
   );
 }

@@ -17,25 +17,29 @@ import {
 } from 'antd';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import { ApiError } from '../api/client';
 import { pathwayApi, type TherapyDetail } from '../api/pathway';
 import { applyFieldErrors, ErrorAlert } from '../components/errors';
+import { HistoryDrawer } from '../components/HistoryDrawer';
 import { useLoad } from '../components/useLoad';
 import { formatDateTime, formatValue } from '../format';
 import { usePrincipal } from '../session/SessionContext';
 import { AssessDeviation, CustodyActions } from './CustodyActions';
+import { CorrectEntry, SourceCard, SourceFields, type SourceFormValues, sourceBody } from './TherapyExtras';
+
+type StepForm = { step: string; din?: string; note?: string } & SourceFormValues;
 
 /** Records the next step the principal's end may take; a 409 on a stale version reloads and says so. */
 function NextStep({ therapy, onDone }: { therapy: TherapyDetail; onDone(): void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
-  const [form] = Form.useForm<{ step: string; din?: string; note?: string }>();
+  const [form] = Form.useForm<StepForm>();
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
   const step = Form.useWatch('step', form);
   if (therapy.nextSteps.length === 0) return <Alert type="info" title={t('pathway.noNextStep')} />;
-  const submit = async (values: { step: string; din?: string; note?: string }) => {
+  const submit = async (values: StepForm) => {
     setSaving(true);
     setError(null);
     try {
@@ -44,6 +48,7 @@ function NextStep({ therapy, onDone }: { therapy: TherapyDetail; onDone(): void 
         expectedVersion: therapy.version,
         ...(values.din ? { din: values.din.trim() } : {}),
         ...(values.note ? { data: { note: values.note } } : {}),
+        ...sourceBody(values.step, values),
       });
       void message.success(t(`pathway.stepNames.${values.step}`));
       form.resetFields();
@@ -53,7 +58,7 @@ function NextStep({ therapy, onDone }: { therapy: TherapyDetail; onDone(): void 
         void message.warning(t('pathway.conflictReload'));
         onDone();
       }
-      applyFieldErrors(form, e, ['din']);
+      applyFieldErrors(form, e, ['din', 'batchId']);
       setError(e);
     } finally {
       setSaving(false);
@@ -68,7 +73,8 @@ function NextStep({ therapy, onDone }: { therapy: TherapyDetail; onDone(): void 
           options={therapy.nextSteps.map((s) => ({ value: s, label: t(`pathway.stepNames.${s}`) }))}
         />
       </Form.Item>
-      {(step === 'apheresis' || step === 'collection') && (
+      <SourceFields step={step} patientId={therapy.patientId} />
+      {(step === 'apheresis' || step === 'collection' || step === 'lot_allocation') && (
         <Form.Item name="din" label={t('pathway.din')} rules={[{ required: true }]}>
           <Input data-testid="step-din" />
         </Form.Item>
@@ -191,9 +197,12 @@ export function TherapyPage() {
   const { t } = useTranslation();
   const { id = '' } = useParams();
   const principal = usePrincipal();
+  const navigate = useNavigate();
   const therapy = useLoad(() => pathwayApi.therapy(id), [id]);
+  const [historyOpen, setHistoryOpen] = useState(false);
   const th = therapy.data;
   const hospital = principal.organizationKind === 'hospital' && principal.role !== 'patient';
+  const seqOf = (entryId: string | null) => th?.entries.find((e) => e.id === entryId)?.seq;
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
       <ErrorAlert error={therapy.error} />
@@ -202,6 +211,20 @@ export function TherapyPage() {
           <Card
             title={`${th.patientPseudonym} · ${t(`pathway.technologies.${th.technology}`)}`}
             loading={therapy.loading}
+            extra={
+              <Space>
+                {th.products.length > 0 && (
+                  <Button onClick={() => navigate(`/therapies/${th.id}/labels`)} data-testid="therapy-labels">
+                    {t('pathwayMore.labels')}
+                  </Button>
+                )}
+                {principal.role !== 'patient' && (
+                  <Button onClick={() => setHistoryOpen(true)} data-testid="therapy-history">
+                    {t('pathwayMore.history')}
+                  </Button>
+                )}
+              </Space>
+            }
           >
             <Descriptions bordered size="small" column={{ xs: 1, md: 3 }} data-testid="therapy-summary">
               <Descriptions.Item label={t('pathway.chainOfIdentity')}>
@@ -226,10 +249,20 @@ export function TherapyPage() {
                     key: e.id,
                     color: e.kind === 'correction' ? 'orange' : 'blue',
                     content: (
-                      <div data-testid="timeline-entry" data-step={e.step}>
-                        <b>{t(`pathway.stepNames.${e.step}`)}</b>
-                        {e.kind === 'correction' && <Tag color="orange">{t('pathway.correction')}</Tag>} ·{' '}
-                        {e.actorName} · {formatDateTime(e.occurredAt)}
+                      <div data-testid="timeline-entry" data-step={e.step} data-kind={e.kind}>
+                        <b>
+                          #{e.seq} {t(`pathway.stepNames.${e.step}`)}
+                        </b>
+                        {e.kind === 'correction' && (
+                          <Tag color="orange" data-testid="timeline-correction">
+                            {t('pathwayMore.correctsEntry', { seq: seqOf(e.correctsId) })}
+                          </Tag>
+                        )}
+                        {th.entries.some((x) => x.correctsId === e.id) && (
+                          <Tag data-testid="timeline-corrected">{t('pathwayMore.corrected')}</Tag>
+                        )}{' '}
+                        · {e.actorName} · {formatDateTime(e.occurredAt)}
+                        <CorrectEntry therapy={th} entry={e} onDone={therapy.reload} />
                         {Object.keys(e.data).length > 0 && (
                           <div style={{ color: '#666', fontSize: 12 }}>{formatValue(e.data)}</div>
                         )}
@@ -246,7 +279,8 @@ export function TherapyPage() {
               </Card>
             </Col>
           </Row>
-          {hospital && (th.state === 'conditioning' || th.bedside.some((b) => b.ok)) && (
+          <SourceCard therapy={th} />
+          {hospital && (th.products.some((p) => p.status === 'released') || th.bedside.some((b) => b.ok)) && (
             <Card title={t('pathway.bedside')}>
               <Bedside therapy={th} onDone={therapy.reload} />
             </Card>
@@ -356,6 +390,11 @@ export function TherapyPage() {
               dataSource={th.temperatureLogs}
               columns={[
                 { title: 'DIN', dataIndex: 'din' },
+                {
+                  title: t('pathway.leg'),
+                  dataIndex: 'leg',
+                  render: (l: string) => t(`pathway.legs.${l}`, { defaultValue: l }),
+                },
                 { title: t('pathway.readings'), dataIndex: 'readings' },
                 { title: t('pathway.maxCelsius'), dataIndex: 'maxCelsius' },
                 { title: t('pathway.limitCelsius'), dataIndex: 'limitCelsius' },
@@ -363,6 +402,19 @@ export function TherapyPage() {
               ]}
             />
           </Card>
+          <HistoryDrawer
+            target={historyOpen ? { entityType: 'therapy', entityId: th.id } : null}
+            onClose={() => setHistoryOpen(false)}
+            load={(target) =>
+              pathwayApi.history(target.entityId).then((lines) =>
+                lines.map((l) => ({
+                  ...l,
+                  field:
+                    l.entityType === 'therapy' || l.field === null ? l.field : `${l.entityType}.${l.field}`,
+                })),
+              )
+            }
+          />
         </>
       )}
     </Space>

@@ -22,7 +22,9 @@ import {
   FilingDetailOut,
   FilingOut,
   GenotypeBody,
+  HistoryLineOut,
   NotificationOut,
+  NotificationQuery,
   ReleaseBody,
   StepBody,
   TemperatureBody,
@@ -265,6 +267,19 @@ export const pathwayRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
       reply.code(201).send(await platform.pathway.recordStep(contextOf(r), r.params.id, r.body)),
   );
   app.get(
+    '/api/therapies/:id/history',
+    {
+      schema: {
+        tags: ttags,
+        summary:
+          'Who changed this therapy and the records on it (donor, lot, collections, products, deviations), when, from what to what',
+        params: IdParams,
+        response: { 200: z.array(HistoryLineOut) },
+      },
+    },
+    async (r) => platform.pathway.history(contextOf(r), r.params.id),
+  );
+  app.get(
     '/api/therapies/:id/attachments/:sha256',
     {
       schema: {
@@ -372,9 +387,22 @@ export const pathwayRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asyn
       schema: {
         tags: ['notifications'],
         summary: "Notifications to the caller's organization",
+        querystring: NotificationQuery,
         response: { 200: z.array(NotificationOut) },
       },
     },
-    async (r) => platform.pathway.notifications(contextOf(r)),
+    async (r) => platform.pathway.notifications(contextOf(r), { unread: r.query.unread === 'true' }),
+  );
+  app.post(
+    '/api/notifications/:id/read',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: "Mark one of the organization's notifications read",
+        params: IdParams,
+        response: { 200: NotificationOut },
+      },
+    },
+    async (r) => platform.pathway.markNotificationRead(contextOf(r), r.params.id),
   );
 };
