@@ -80,7 +80,6 @@ function ReceiveBatch({ open, onClose, onDone }: { open: boolean; onClose(): voi
             chainOfIdentity: v.chainOfIdentity ?? '',
             dinWithCheck: v.dinWithCheck ?? '',
             patientWeightKg: v.patientWeightKg ?? 0,
-            excursion: v.excursion,
           };
     try {
       const batch = await endpoints.createBatch(body);
@@ -154,15 +153,18 @@ function ReceiveBatch({ open, onClose, onDone }: { open: boolean; onClose(): voi
             />
           </Form.Item>
         )}
-        <Form.Item name="excursion" label={t('batch.excursion')}>
-          <Select
-            data-testid="batch-excursion"
-            options={(['none', 'unassessed'] as const).map((e) => ({
-              value: e,
-              label: t(`batch.excursions.${e}`),
-            }))}
-          />
-        </Form.Item>
+        {/* An autologous collection's shipment is judged from the pathway's temperature log, not declared here. */}
+        {kind !== 'autologous' && (
+          <Form.Item name="excursion" label={t('batch.excursion')}>
+            <Select
+              data-testid="batch-excursion"
+              options={(['none', 'unassessed'] as const).map((e) => ({
+                value: e,
+                label: t(`batch.excursions.${e}`),
+              }))}
+            />
+          </Form.Item>
+        )}
       </Form>
     </Modal>
   );
