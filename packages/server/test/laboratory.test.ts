@@ -11,6 +11,7 @@ import {
   type InboundTherapy,
   seedInboundTherapy,
 } from './support/inbound-collection';
+import { pdfText } from './support/pdf-text';
 import { openTestPlatform, type TestPlatform } from './support/platform';
 
 // A gene-modified autologous CD34+ product with the release criteria of DESIGN.md §3.5.
@@ -481,6 +482,57 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
       // The released record is closed: no more results, no second disposition.
       expect((await enter(batch.id, 'VCN', 3, 'copies/cell')).statusCode).toBe(409);
       expect((await dispose(batch.id, 'qp.tang', after.contentHash)).statusCode).toBe(409);
+    });
+
+    it('prints the certificate of analysis as a PDF with Chinese text: each result against its limit, the signature and the chain of identity', async () => {
+      const batch = (await call('qp.tang', 'GET', '/api/batches'))
+        .json<BatchView[]>()
+        .find((b) => b.reference === 'LVV-REL')!;
+      const collection = collections.get('LVV-REL')!;
+      const res = await call('dr.zhou', 'GET', `/api/batches/${batch.id}/certificate.pdf`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      expect(res.headers['x-cgtlink-pdf-font']).toBe('cjk');
+      expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+      const { pages } = await pdfText(res.rawPayload);
+      const text = pages.join(' ');
+      for (const expected of [
+        '检验报告书 Certificate of analysis',
+        '大湾区',
+        'LVV-REL',
+        '已放行 Released',
+        // Each current result against its limit, with the verdict.
+        // Version 2 of the specification was in force when LVV-REL started (≥ 80 %).
+        'Viability 7-AAD ≥ 80 % 91 % 符合 Pass',
+        'VCN ddPCR ≤ 10 copies/cell 2.3 copies/cell 符合 Pass',
+        'Endotoxin LAL ≤ 0.5 EU/mL 0.1 EU/mL 符合 Pass',
+        'Sterility 14 days negative negative 符合 Pass',
+        // The signature with its meaning and validity.
+        '放行 Released 唐振华 Tang Zhenhua (qualified_person)',
+        '有效 Valid',
+        // The chain of identity and the custody hand-offs from the pathway.
+        `身份链编号 Chain of identity COI2026NSH0001`,
+        collection.din,
+        inbound.pseudonym,
+        '实验室 Laboratory 接收 in 吴志强 Wu Zhiqiang',
+        '已评估 assessed: Logger peak −141 °C',
+        // The closed investigation.
+        'Glassware contaminated with endotoxin',
+      ]) {
+        expect(text).toContain(expected);
+      }
+      const audit = (
+        await call('inspector', 'GET', `/api/audit?entityType=batch&entityId=${batch.id}&limit=200`)
+      ).json<{ action: string }[]>();
+      expect(audit.map((a) => a.action)).toContain('print');
+      // Those who may not read the batch get no certificate either.
+      expect((await call('dr.he', 'GET', `/api/batches/${batch.id}/certificate.pdf`)).statusCode).toBe(404);
+      expect((await call('analyst.b', 'GET', `/api/batches/${batch.id}/certificate.pdf`)).statusCode).toBe(
+        404,
+      );
+      for (const user of ['guardian.li', 'sponsor.xu']) {
+        expect((await call(user, 'GET', `/api/batches/${batch.id}/certificate.pdf`)).statusCode).toBe(403);
+      }
     });
 
     it('refuses a disposition when the record changed after the QP reviewed it, and shows a changed record’s signature invalid', async () => {

@@ -9,6 +9,7 @@ import type { BatchTable, InvestigationTable, QcResultTable, Schema } from '../d
 import { type Tx, withOwnerPrivileges, withPrincipal } from '../db/scoped';
 import { Conflict, InvalidInput, NotFound } from '../errors';
 import { contentHash, type Signable, type SignatureService } from '../signatures/signature.service';
+import { renderCertificatePdf } from './certificate-pdf';
 import { domainRule, iso, requireAction } from './common';
 import type {
   BatchCreateInput,
@@ -269,6 +270,27 @@ export class BatchService {
       await appendAudit(tx, ctx, { action: 'read', entityType: 'batch', entityId: id });
       return record;
     });
+  }
+
+  /** The certificate of analysis as a PDF: the batch record as the reader may see it, drawn by pdfkit. */
+  async certificatePdf(ctx: RequestContext, id: string): Promise<{ pdf: Buffer; font: 'cjk' | 'fallback' }> {
+    requireAction(ctx, 'batch.read', 'you may not read batches');
+    const { record, laboratoryName } = await withPrincipal(this.db, ctx.principal, async (tx) => {
+      const record = await this.#record(tx, id);
+      const lab = await tx
+        .selectFrom('organization')
+        .select(['name_zh', 'name_en'])
+        .where('id', '=', record.batch.laboratoryId)
+        .executeTakeFirst();
+      await appendAudit(tx, ctx, {
+        action: 'print',
+        entityType: 'batch',
+        entityId: id,
+        newValues: { document: 'certificate of analysis (PDF)', contentHash: record.contentHash },
+      });
+      return { record, laboratoryName: lab ? `${lab.name_zh} ${lab.name_en}` : '' };
+    });
+    return renderCertificatePdf(record, { laboratoryName, generatedAt: new Date() });
   }
 
   async addStep(ctx: RequestContext, id: string, input: StepCreateInput) {

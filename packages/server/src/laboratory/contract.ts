@@ -337,8 +337,18 @@ export const IssueBody = z.strictObject({
 });
 
 export const VialEventBody = z.strictObject({
-  kind: z.enum(['thaw', 'discard']),
+  kind: z.enum(['thaw', 'discard', 'issue']),
+  /** The in-process batch made from the vial's working bank (required to issue). */
+  batchId: z.uuid().optional(),
   note: Text(500).optional(),
+});
+
+/** More vials frozen into a bank's lot, into empty positions of a box. */
+export const FreezeBody = z.strictObject({
+  vials: z
+    .array(z.strictObject({ label: Text(60), ...Location }))
+    .min(1)
+    .max(100),
 });
 
 export const RecallOut = z.object({
@@ -384,6 +394,8 @@ export type ImportInput = z.infer<typeof ImportBody>;
 export type CellLineCreateInput = z.infer<typeof CellLineCreate>;
 export type BankCreateInput = z.infer<typeof BankCreate>;
 export type IssueInput = z.infer<typeof IssueBody>;
+export type FreezeInput = z.infer<typeof FreezeBody>;
+export type VialEventInput = z.infer<typeof VialEventBody>;
 
 // ---- control charts ----
 
