@@ -59,6 +59,21 @@ describe.each(ENGINES)('seed cell bank, inventory and traceability on %s', (engi
 
   beforeAll(async () => {
     t = await openTestPlatform(engine);
+    // A second laboratory's analyst, for the denial tests.
+    const lab = await call('admin', 'POST', '/api/organizations', {
+      code: 'LAB-C',
+      kind: 'laboratory',
+      nameZh: '另一实验室',
+      nameEn: 'Another laboratory',
+    });
+    const user = await call('admin', 'POST', '/api/users', {
+      organizationId: lab.json<{ id: string }>().id,
+      username: 'analyst.b',
+      displayName: 'Analyst B',
+      role: 'lab_analyst',
+      password: DEMO_PASSWORD,
+    });
+    expect(user.statusCode).toBe(201);
     const banks = (await call('analyst.wu', 'GET', '/api/cell-banks')).json<BankView[]>();
     master = banks.find((b) => b.kind === 'master')!;
     working = banks.find((b) => b.kind === 'working')!;
@@ -329,20 +344,6 @@ describe.each(ENGINES)('seed cell bank, inventory and traceability on %s', (engi
     ).json<Recall>();
     expect(recall.batches.map((b) => b.reference)).toEqual(['MSC-PICK']);
     // Other laboratories, hospital staff and the regulator neither freeze nor handle vials.
-    const lab = await call('admin', 'POST', '/api/organizations', {
-      code: 'LAB-C',
-      kind: 'laboratory',
-      nameZh: '另一实验室',
-      nameEn: 'Another laboratory',
-    });
-    const user = await call('admin', 'POST', '/api/users', {
-      organizationId: lab.json<{ id: string }>().id,
-      username: 'analyst.b',
-      displayName: 'Analyst B',
-      role: 'lab_analyst',
-      password: DEMO_PASSWORD,
-    });
-    expect(user.statusCode).toBe(201);
     expect(
       (await call('analyst.b', 'POST', `/api/cell-banks/${bank.id}/vials`, { vials: [place('B-1', 9)] }))
         .statusCode,
@@ -362,5 +363,52 @@ describe.each(ENGINES)('seed cell bank, inventory and traceability on %s', (engi
       ).toBe(403);
     }
     expect(await count()).toBe(3);
+  });
+
+  it('refuses cell lines, banks and control runs from anyone but the laboratory’s staff, and writes nothing', async () => {
+    const lineBody = {
+      code: 'UC-MSC-DENY',
+      name: 'x',
+      tissueSource: 'x',
+      donorCode: 'D-X',
+      donorEligibility: 'eligible',
+      consentReference: 'ICF-X',
+      donorTesting: [],
+    };
+    const bankBody = {
+      cellLineId: lineId,
+      kind: 'master',
+      lot: 'MCB-DENY',
+      passage: 1,
+      frozenOn: '2026-01-01',
+      expiresOn: '2030-01-01',
+      vials: vials('MCB-DENY', 'B30', 1),
+    };
+    const material = (await call('qc.liang', 'GET', '/api/control-materials')).json<{ id: string }[]>()[0]!;
+    const runs = async () =>
+      (await call('qc.liang', 'GET', `/api/control-materials/${material.id}/levey-jennings`)).json<{
+        points: unknown[];
+      }>().points.length;
+    const before = await runs();
+    const run = { value: 0.5, runAt: '2026-11-02T00:00:00Z' };
+    for (const user of ['dr.zhou', 'inspector', 'guardian.li', 'sponsor.xu']) {
+      expect((await call(user, 'POST', '/api/cell-lines', lineBody)).statusCode, user).toBe(403);
+      expect((await call(user, 'POST', '/api/cell-banks', bankBody)).statusCode, user).toBe(403);
+      expect(
+        (await call(user, 'POST', `/api/control-materials/${material.id}/runs`, run)).statusCode,
+        user,
+      ).toBe(403);
+    }
+    // Another laboratory's analyst sees neither our line nor our control material.
+    expect((await call('analyst.b', 'GET', '/api/cell-lines')).json()).toEqual([]);
+    expect((await call('analyst.b', 'POST', '/api/cell-banks', bankBody)).statusCode).toBe(400);
+    expect(
+      (await call('analyst.b', 'POST', `/api/control-materials/${material.id}/runs`, run)).statusCode,
+    ).toBe(404);
+    expect(await runs()).toBe(before);
+    const lines = (await call('analyst.wu', 'GET', '/api/cell-lines')).json<{ code: string }[]>();
+    expect(lines.map((l) => l.code)).not.toContain('UC-MSC-DENY');
+    const banks = (await call('analyst.wu', 'GET', '/api/cell-banks')).json<BankView[]>();
+    expect(banks.map((b) => b.lot)).not.toContain('MCB-DENY');
   });
 });
