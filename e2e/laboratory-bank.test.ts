@@ -1,6 +1,8 @@
+import { dinCheckCharacter } from '@cgtlink/domain/isbt128/din';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { choose, launchBrowser, newPage, signIn } from './support/browser';
+import { DEMO_PASSWORD } from './support/server';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -11,6 +13,30 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
+
+/** The API as a demo account (bearer token), for the pathway steps before the laboratory's receipt. */
+async function apiAs(username: string) {
+  const res = await fetch(`${baseUrl}/api/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
+  });
+  const { token } = (await res.json()) as { token: string };
+  return async <T = Record<string, unknown>>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<T> => {
+    const r = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const json = (await r.json()) as T;
+    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
+    return json;
+  };
+}
 
 /** The text box of an antd InputNumber carrying `testId` (on the input itself or on its wrapper). */
 const numberInput = (page: Page, testId: string) =>
@@ -131,6 +157,179 @@ describe('laboratory end: the seed cell bank and assay controls', () => {
     await page.getByTestId('run-submit').click();
     await page.locator('[data-testid="run-verdict"][data-status="accept"]').waitFor();
     expect(await page.locator('[data-testid^="lj-point-"]').count()).toBe(before + 2);
+    await context.close();
+  });
+
+  it('receives an autologous collection by its DIN, refuses a mismatched label, and releases only after the inbound excursion is assessed', async () => {
+    // The pathway up to the courier's hand-over to the laboratory, by the API: enrolment on the demo filing,
+    // apheresis with the DIN, custody scans, and the shipper's logger file with a reading above −150 °C.
+    const zhou = await apiAs('dr.zhou');
+    const lab = await apiAs('analyst.wu');
+    const qc = await apiAs('qc.liang');
+    const filing = (await zhou<{ id: string; reference: string }[]>('GET', '/api/filings')).find(
+      (f) => f.reference === 'F-2026-NSGT01',
+    )!;
+    const detail = await zhou<{ consentDocuments: { id: string }[] }>('GET', `/api/filings/${filing.id}`);
+    const patient = (
+      await zhou<{ id: string; pseudonym: string; birthDate: string }[]>('GET', '/api/patients')
+    ).find((p) => p.birthDate === '2011-03-15')!;
+    const consent = await zhou<{ id: string }>('POST', `/api/patients/${patient.id}/consents`, {
+      filingId: filing.id,
+      documentId: detail.consentDocuments[0]!.id,
+      signedBy: 'guardian',
+      signerName: '李建华',
+      signedOn: '2026-01-03',
+      password: DEMO_PASSWORD,
+    });
+    const eligibility = await zhou<{ id: string; allMet: boolean }>(
+      'POST',
+      `/api/patients/${patient.id}/eligibility`,
+      {
+        filingId: filing.id,
+        referenceDate: '2026-01-05',
+        weightKg: 40,
+        transfusions: Array.from({ length: 24 }, (_, i) => ({
+          date: `${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-10`,
+          volumeMl: 450,
+        })),
+        cardiacT2StarMs: 28,
+        licMgG: 5,
+        altUL: 35,
+        astUL: 30,
+        transaminaseUlnUL: 40,
+        egfr: 115,
+      },
+    );
+    expect(eligibility.allMet).toBe(true);
+    const enrolled = await zhou<{ therapyId: string; chainOfIdentity: string }>(
+      'POST',
+      `/api/patients/${patient.id}/enrolment`,
+      { filingId: filing.id, eligibilityId: eligibility.id, consentId: consent.id, password: DEMO_PASSWORD },
+    );
+    const therapyId = enrolled.therapyId;
+    const coi = enrolled.chainOfIdentity;
+    const version = async () =>
+      (await zhou<{ version: number }>('GET', `/api/therapies/${therapyId}`)).version;
+    const din = `G123426${String(Math.floor(Math.random() * 900_000) + 100_000)}`;
+    const scanned = `${din}${dinCheckCharacter(din)}`;
+    await zhou('POST', `/api/therapies/${therapyId}/steps`, {
+      step: 'mobilization',
+      expectedVersion: await version(),
+    });
+    await zhou('POST', `/api/therapies/${therapyId}/steps`, {
+      step: 'apheresis',
+      din: scanned,
+      expectedVersion: await version(),
+    });
+    for (const [as, stage, direction] of [
+      [zhou, 'collection', 'out'],
+      [zhou, 'courier_to_lab', 'in'],
+      [lab, 'courier_to_lab', 'out'],
+    ] as const) {
+      await as('POST', `/api/therapies/${therapyId}/custody`, {
+        din: scanned,
+        stage,
+        direction,
+        chainOfIdentity: coi,
+      });
+    }
+    await lab('POST', `/api/therapies/${therapyId}/temperature-logs`, {
+      din: scanned,
+      leg: 'to_laboratory',
+      csv: 'time,celsius\n2026-11-11T08:00:00Z,-185\n2026-11-11T09:00:00Z,-139\n2026-11-11T10:00:00Z,-182\n',
+    });
+    // The product's release specification at the laboratory (API), approved by the QP's signature.
+    const spec = await qc<{ id: string }>('POST', '/api/specifications', {
+      productCode: 'NSG-101',
+      productName: 'NSG-101 自体 CD34+ 基因修饰造血干细胞',
+      tests: [
+        {
+          kind: 'quantitative',
+          analyte: 'Viability',
+          method: '7-AAD',
+          unit: '%',
+          comparator: '>=',
+          limit: 70,
+        },
+      ],
+    });
+    await (await apiAs('qp.tang'))('POST', `/api/specifications/${spec.id}/approve`, {
+      password: DEMO_PASSWORD,
+    });
+
+    // Receipt in the browser: a label naming the wrong chain of identity is refused; the right one is received.
+    let { context, page } = await newPage(browser, baseUrl);
+    await signIn(page, 'analyst.wu');
+    await page.getByTestId('nav-batches').click();
+    await page.getByTestId('batch-receive').click();
+    await choose(page, 'batch-kind', '自体');
+    await page.getByTestId('batch-reference').fill('NSG-E2E-01');
+    await page.getByTestId('batch-product').fill('NSG-101');
+    await page.getByTestId('batch-patient').fill(patient.pseudonym);
+    await page.getByTestId('batch-coi').fill('CIWRONG000000');
+    await page.getByTestId('batch-din').fill(scanned);
+    await numberInput(page, 'batch-weight').fill('40');
+    await page.getByTestId('batch-submit').click();
+    await page.getByText('is not known to this laboratory', { exact: false }).first().waitFor();
+    await page.getByTestId('batch-coi').fill(coi);
+    await page.getByTestId('batch-submit').click();
+    await page.getByTestId('batch-row-NSG-E2E-01').waitFor();
+    await page.getByTestId('batch-row-NSG-E2E-01').getByTestId('batch-open').click();
+    const inbound = page.getByTestId('batch-inbound');
+    await inbound.getByText('实验室 接收', { exact: false }).waitFor();
+    expect(await page.getByTestId('inbound-excursion').getAttribute('data-status')).toBe('open');
+    await context.close();
+    // Release is refused while the inbound excursion is unassessed.
+    const qp = await apiAs('qp.tang');
+    const batchId = (await lab<{ id: string; reference: string }[]>('GET', '/api/batches')).find(
+      (b) => b.reference === 'NSG-E2E-01',
+    )!.id;
+    expect(
+      (await qp<{ releaseBlockers: string[] }>('GET', `/api/batches/${batchId}`)).releaseBlockers,
+    ).toContain('the shipment to the laboratory had a temperature excursion that is not assessed');
+    // The refused label left an identity deviation on the patient's chain.
+    const therapy = await zhou<{ deviations: { kind: string }[] }>('GET', `/api/therapies/${therapyId}`);
+    expect(therapy.deviations.map((d) => d.kind)).toEqual(['temperature_excursion', 'identity_mismatch']);
+
+    // The QC manager assesses the excursion with a signature; the batch reads the assessment.
+    ({ context, page } = await newPage(browser, baseUrl));
+    await signIn(page, 'qc.liang');
+    await page.getByTestId('nav-batches').click();
+    await page.getByTestId('batch-row-NSG-E2E-01').getByTestId('batch-open').click();
+    await page.getByTestId('batch-inbound').getByTestId('deviation-assess').click();
+    await page
+      .locator('.ant-modal textarea')
+      .fill('Peak −139 °C for < 1 h in vapour phase; no impact per SOP-TR-07');
+    await page.locator('.ant-modal input[type="password"]').fill(DEMO_PASSWORD);
+    await page.locator('.ant-modal .ant-btn-primary').click();
+    await page.locator('[data-testid="inbound-excursion"][data-status="assessed"]').waitFor();
+    expect(await page.getByTestId('batch-excursion-state').textContent()).toBe('已评估');
+    await choose(page, 'result-analyte', 'Viability');
+    await page.getByTestId('result-value').fill('91');
+    await page.getByTestId('result-submit').click();
+    await page.getByTestId('outcome-Viability').getByText('符合').waitFor();
+    await context.close();
+
+    // The qualified person releases with the signature; the certificate links its PDF, drawn with the CJK font.
+    ({ context, page } = await newPage(browser, baseUrl));
+    await signIn(page, 'qp.tang');
+    await page.getByTestId('nav-batches').click();
+    await page.getByTestId('batch-row-NSG-E2E-01').getByTestId('batch-open').click();
+    await page.getByTestId('disposition').getByText('全部项目符合标准，可以放行。').waitFor();
+    await page.getByTestId('disposition-password').fill(DEMO_PASSWORD);
+    await page.getByTestId('disposition-sign').click();
+    await page.getByTestId('batch-status').getByText('已放行').waitFor();
+    await page.getByTestId('certificate-link').click();
+    await page
+      .getByTestId('coa-custody')
+      .locator('li', { hasText: /^实验室 接收/ })
+      .waitFor();
+    const href = await page.getByTestId('coa-pdf').getAttribute('href');
+    const pdf = await page.request.get(href!);
+    expect(pdf.status()).toBe(200);
+    expect(pdf.headers()['content-type']).toBe('application/pdf');
+    expect(pdf.headers()['x-cgtlink-pdf-font']).toBe('cjk');
+    expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
     await context.close();
   });
 });

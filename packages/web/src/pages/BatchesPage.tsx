@@ -139,7 +139,7 @@ function ReceiveBatch({ open, onClose, onDone }: { open: boolean; onClose(): voi
               <Input data-testid="batch-din" />
             </Form.Item>
             <Form.Item name="patientWeightKg" label={t('batch.weight')} rules={[{ required: true }]}>
-              <InputNumber min={1} max={300} style={{ width: '100%' }} />
+              <InputNumber min={1} max={300} style={{ width: '100%' }} data-testid="batch-weight" />
             </Form.Item>
           </>
         ) : (
