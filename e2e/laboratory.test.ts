@@ -153,6 +153,7 @@ describe('laboratory end: a batch from receipt to certificate', () => {
     await page.getByTestId('recall').getByText('MSC-2026-001', { exact: false }).waitFor();
     // A vial of the box traces to the batch it was issued to (the demo batch reached no patient yet).
     await page.getByTestId('box-position-1').click();
+    await page.getByTestId('vial-trace').click();
     await page.getByTestId('recall').getByText('无患者接受这些批次').waitFor();
     await context.close();
   });

@@ -59,6 +59,21 @@ describe.each(ENGINES)('seed cell bank, inventory and traceability on %s', (engi
 
   beforeAll(async () => {
     t = await openTestPlatform(engine);
+    // A second laboratory's analyst, for the denial tests.
+    const lab = await call('admin', 'POST', '/api/organizations', {
+      code: 'LAB-C',
+      kind: 'laboratory',
+      nameZh: '另一实验室',
+      nameEn: 'Another laboratory',
+    });
+    const user = await call('admin', 'POST', '/api/users', {
+      organizationId: lab.json<{ id: string }>().id,
+      username: 'analyst.b',
+      displayName: 'Analyst B',
+      role: 'lab_analyst',
+      password: DEMO_PASSWORD,
+    });
+    expect(user.statusCode).toBe(201);
     const banks = (await call('analyst.wu', 'GET', '/api/cell-banks')).json<BankView[]>();
     master = banks.find((b) => b.kind === 'master')!;
     working = banks.find((b) => b.kind === 'working')!;
@@ -269,5 +284,131 @@ describe.each(ENGINES)('seed cell bank, inventory and traceability on %s', (engi
       .json<BankView[]>()
       .find((b) => b.id === bank.id);
     expect(after?.vialsAvailable).toBe(1);
+  });
+
+  it('freezes more vials only into empty positions of an unexpired lot, and issues one picked vial to a batch of its lot', async () => {
+    const bank = await newWorkingBank('WCB-PICK', 'B13', 2);
+    const count = async () =>
+      (await call('analyst.wu', 'GET', '/api/cell-banks')).json<BankView[]>().find((b) => b.id === bank.id)!
+        .vialsAvailable;
+    const place = (label: string, position: number) => ({
+      label,
+      tank: 'LN2-02',
+      rack: 'R1',
+      box: 'B13',
+      position,
+    });
+    // Position 2 holds WCB-PICK-2: refused, naming the field, and nothing changes.
+    const occupied = await call('analyst.wu', 'POST', `/api/cell-banks/${bank.id}/vials`, {
+      vials: [place('WCB-PICK-3', 3), place('WCB-PICK-X', 2)],
+    });
+    expect(occupied.statusCode).toBe(400);
+    expect(occupied.json().errors[0].field).toBe('vials');
+    expect(await count()).toBe(2);
+    const frozen = await call('analyst.wu', 'POST', `/api/cell-banks/${bank.id}/vials`, {
+      vials: [place('WCB-PICK-3', 3), place('WCB-PICK-4', 4)],
+    });
+    expect(frozen.statusCode, frozen.body).toBe(201);
+    expect(frozen.json<VialView[]>().map((v) => [v.position, v.passage, v.status])).toEqual([
+      [3, 4, 'stored'],
+      [4, 4, 'stored'],
+    ]);
+    expect(await count()).toBe(4);
+    const expired = await newWorkingBank('WCB-PICK-OLD', 'B14', 1, '2021-01-01');
+    const late = await call('analyst.wu', 'POST', `/api/cell-banks/${expired.id}/vials`, {
+      vials: [{ ...place('WCB-OLD-2', 2), box: 'B14' }],
+    });
+    expect(late.statusCode).toBe(409);
+
+    // Issue the vial in position 4 (not the first in storage order) to a batch of this lot.
+    const batch = await newBatch('MSC-PICK', bank.id);
+    const vial4 = frozen.json<VialView[]>()[1]!;
+    const noBatch = await call('analyst.wu', 'POST', `/api/vials/${vial4.id}/events`, { kind: 'issue' });
+    expect(noBatch.json().errors[0].field).toBe('batchId');
+    const otherLot = await newBatch('MSC-PICK-OTHER', working.id);
+    const wrongLot = await call('analyst.wu', 'POST', `/api/vials/${vial4.id}/events`, {
+      kind: 'issue',
+      batchId: otherLot.id,
+    });
+    expect(wrongLot.statusCode).toBe(400);
+    expect(wrongLot.json().errors[0].field).toBe('batchId');
+    const issued = await call('analyst.wu', 'POST', `/api/vials/${vial4.id}/events`, {
+      kind: 'issue',
+      batchId: batch.id,
+    });
+    expect(issued.statusCode, issued.body).toBe(200);
+    expect(issued.json().status).toBe('issued');
+    expect(await count()).toBe(3);
+    const recall = (
+      await call('qc.liang', 'GET', `/api/traceability/recall?vialId=${vial4.id}`)
+    ).json<Recall>();
+    expect(recall.batches.map((b) => b.reference)).toEqual(['MSC-PICK']);
+    // Other laboratories, hospital staff and the regulator neither freeze nor handle vials.
+    expect(
+      (await call('analyst.b', 'POST', `/api/cell-banks/${bank.id}/vials`, { vials: [place('B-1', 9)] }))
+        .statusCode,
+    ).toBe(404);
+    expect(
+      (await call('analyst.b', 'POST', `/api/vials/${vial4.id}/events`, { kind: 'thaw' })).statusCode,
+    ).toBe(404);
+    for (const user of ['dr.zhou', 'inspector']) {
+      expect(
+        (await call(user, 'POST', `/api/cell-banks/${bank.id}/vials`, { vials: [place('H-1', 9)] }))
+          .statusCode,
+        user,
+      ).toBe(403);
+      expect(
+        (await call(user, 'POST', `/api/vials/${vial4.id}/events`, { kind: 'discard' })).statusCode,
+        user,
+      ).toBe(403);
+    }
+    expect(await count()).toBe(3);
+  });
+
+  it('refuses cell lines, banks and control runs from anyone but the laboratory’s staff, and writes nothing', async () => {
+    const lineBody = {
+      code: 'UC-MSC-DENY',
+      name: 'x',
+      tissueSource: 'x',
+      donorCode: 'D-X',
+      donorEligibility: 'eligible',
+      consentReference: 'ICF-X',
+      donorTesting: [],
+    };
+    const bankBody = {
+      cellLineId: lineId,
+      kind: 'master',
+      lot: 'MCB-DENY',
+      passage: 1,
+      frozenOn: '2026-01-01',
+      expiresOn: '2030-01-01',
+      vials: vials('MCB-DENY', 'B30', 1),
+    };
+    const material = (await call('qc.liang', 'GET', '/api/control-materials')).json<{ id: string }[]>()[0]!;
+    const runs = async () =>
+      (await call('qc.liang', 'GET', `/api/control-materials/${material.id}/levey-jennings`)).json<{
+        points: unknown[];
+      }>().points.length;
+    const before = await runs();
+    const run = { value: 0.5, runAt: '2026-11-02T00:00:00Z' };
+    for (const user of ['dr.zhou', 'inspector', 'guardian.li', 'sponsor.xu']) {
+      expect((await call(user, 'POST', '/api/cell-lines', lineBody)).statusCode, user).toBe(403);
+      expect((await call(user, 'POST', '/api/cell-banks', bankBody)).statusCode, user).toBe(403);
+      expect(
+        (await call(user, 'POST', `/api/control-materials/${material.id}/runs`, run)).statusCode,
+        user,
+      ).toBe(403);
+    }
+    // Another laboratory's analyst sees neither our line nor our control material.
+    expect((await call('analyst.b', 'GET', '/api/cell-lines')).json()).toEqual([]);
+    expect((await call('analyst.b', 'POST', '/api/cell-banks', bankBody)).statusCode).toBe(400);
+    expect(
+      (await call('analyst.b', 'POST', `/api/control-materials/${material.id}/runs`, run)).statusCode,
+    ).toBe(404);
+    expect(await runs()).toBe(before);
+    const lines = (await call('analyst.wu', 'GET', '/api/cell-lines')).json<{ code: string }[]>();
+    expect(lines.map((l) => l.code)).not.toContain('UC-MSC-DENY');
+    const banks = (await call('analyst.wu', 'GET', '/api/cell-banks')).json<BankView[]>();
+    expect(banks.map((b) => b.lot)).not.toContain('MCB-DENY');
   });
 });

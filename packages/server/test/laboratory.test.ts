@@ -1,11 +1,17 @@
 import type { Principal } from '@cgtlink/domain/access/index';
-import { dinCheckCharacter } from '@cgtlink/domain/isbt128/index';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withPrincipal } from '../src/db/scoped';
 import type { BatchRecord, BatchView, SpecificationView } from '../src/laboratory/contract';
 import { DEMO_PASSWORD } from '../src/seed/demo';
 import { ENGINES } from './support/databases';
+import {
+  addInboundCollection,
+  type InboundCollection,
+  type InboundTherapy,
+  seedInboundTherapy,
+} from './support/inbound-collection';
+import { pdfText } from './support/pdf-text';
 import { openTestPlatform, type TestPlatform } from './support/platform';
 
 // A gene-modified autologous CD34+ product with the release criteria of DESIGN.md §3.5.
@@ -15,13 +21,16 @@ const LVV_TESTS = [
   { kind: 'quantitative', analyte: 'Endotoxin', method: 'LAL', unit: 'EU/mL', comparator: '<=', limit: 0.5 },
   { kind: 'qualitative', analyte: 'Sterility', method: '14 days', expected: ['negative'] },
 ];
-const DIN = 'W123426000101';
-const DIN_WITH_CHECK = `${DIN}${dinCheckCharacter(DIN)}`;
+// A shipper logger file with one reading above the −150 °C limit of a cryopreserved product (an excursion).
+const CRYO_EXCURSION =
+  'time,celsius\n2026-11-11T08:00:00Z,-185\n2026-11-11T09:00:00Z,-141\n2026-11-11T10:00:00Z,-182\n';
 
 describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %s', (engine) => {
   let t: TestPlatform;
-  let pseudonym: string;
   let otherLab: string;
+  let inbound: InboundTherapy;
+  let serial = 100;
+  const collections = new Map<string, InboundCollection>();
   const call = async (user: string, method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
     t.app.inject({
       method,
@@ -42,16 +51,18 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
   };
   const approve = (id: string, user = 'qp.tang', password = DEMO_PASSWORD) =>
     call(user, 'POST', `/api/specifications/${id}/approve`, { password });
-  const startAutologous = async (reference: string, excursion: 'none' | 'unassessed' = 'none') => {
+  /** Receives a fresh collection of the fixture therapy (handed to the laboratory) as a new batch. */
+  const startAutologous = async (reference: string) => {
+    const collection = await addInboundCollection(t, inbound, { dinSerial: serial++ });
+    collections.set(reference, collection);
     const res = await call('analyst.wu', 'POST', '/api/batches', {
       kind: 'autologous',
       reference,
       productCode: 'LVV-HSC',
-      patientPseudonym: pseudonym,
-      chainOfIdentity: 'COI2026NSH0001',
-      dinWithCheck: DIN_WITH_CHECK,
+      patientPseudonym: collection.pseudonym,
+      chainOfIdentity: collection.chainOfIdentity,
+      dinWithCheck: collection.scanned,
       patientWeightKg: 32,
-      excursion,
     });
     expect(res.statusCode, res.body).toBe(201);
     return res.json<BatchView>();
@@ -89,7 +100,7 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
 
   beforeAll(async () => {
     t = await openTestPlatform(engine);
-    pseudonym = (await call('dr.zhou', 'GET', '/api/patients')).json<{ pseudonym: string }[]>()[0]!.pseudonym;
+    inbound = await seedInboundTherapy(t, { patientIndex: 0, chainOfIdentity: 'COI2026NSH0001' });
     const spec = await createSpec('LVV-HSC', LVV_TESTS);
     expect((await approve(spec.id)).statusCode).toBe(200);
     const org = await call('admin', 'POST', '/api/organizations', {
@@ -163,19 +174,151 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
   });
 
   describe('batches and QC', () => {
-    it('verifies the incoming DIN with its check character on receipt (ISBT 128 ST-001)', async () => {
-      const wrong = DIN_WITH_CHECK.slice(0, 13) + (DIN_WITH_CHECK.endsWith('A') ? 'B' : 'A');
-      const res = await call('analyst.wu', 'POST', '/api/batches', {
+    it('verifies the scanned DIN on receipt against the pathway collection and records the laboratory:in hand-off', async () => {
+      const collection = await addInboundCollection(t, inbound, { dinSerial: serial++ });
+      const body = {
         kind: 'autologous',
-        reference: 'LVV-BADDIN',
+        reference: 'LVV-RCV',
         productCode: 'LVV-HSC',
-        patientPseudonym: pseudonym,
+        patientPseudonym: collection.pseudonym,
+        chainOfIdentity: collection.chainOfIdentity,
+        dinWithCheck: collection.scanned,
+        patientWeightKg: 32,
+      };
+      // A misread check character (ISO/IEC 7064 MOD 37-2) is a 400 on the field; nothing is recorded.
+      const wrong = collection.scanned.slice(0, 13) + (collection.scanned.endsWith('A') ? 'B' : 'A');
+      const misread = await call('analyst.wu', 'POST', '/api/batches', { ...body, dinWithCheck: wrong });
+      expect(misread.statusCode).toBe(400);
+      expect(misread.json().errors[0].field).toBe('dinWithCheck');
+      // A batch-local excursion flag is no longer accepted for an autologous batch.
+      const flagged = await call('analyst.wu', 'POST', '/api/batches', { ...body, excursion: 'unassessed' });
+      expect(flagged.statusCode).toBe(400);
+
+      const res = await call('analyst.wu', 'POST', '/api/batches', body);
+      expect(res.statusCode, res.body).toBe(201);
+      const batch = res.json<BatchView>();
+      expect(batch).toMatchObject({
+        therapyId: inbound.therapyId,
+        patientPseudonym: inbound.pseudonym,
         chainOfIdentity: 'COI2026NSH0001',
-        dinWithCheck: wrong,
+        din: collection.din,
+        excursion: 'none',
+      });
+      const r = await record(batch.id);
+      expect(r.inbound?.custody.map((c) => `${c.stage}:${c.direction}`)).toEqual([
+        'collection:out',
+        'courier_to_lab:in',
+        'courier_to_lab:out',
+        'laboratory:in',
+      ]);
+      expect(r.inbound?.custody.at(-1)?.actorName).toBe('吴志强 Wu Zhiqiang');
+      // The pathway shows the same hand-off to the hospital.
+      const therapy = (await call('dr.zhou', 'GET', `/api/therapies/${inbound.therapyId}`)).json();
+      expect(
+        therapy.custody
+          .filter((c: { din: string }) => c.din === collection.din)
+          .map((c: { stage: string; direction: string }) => `${c.stage}:${c.direction}`),
+      ).toContain('laboratory:in');
+      // The same bag cannot start a second batch.
+      const again = await call('analyst.wu', 'POST', '/api/batches', { ...body, reference: 'LVV-RCV2' });
+      expect(again.statusCode).toBe(409);
+      expect(again.json().detail).toMatch(/already has a batch/);
+    });
+
+    it('refuses a receipt whose DIN, chain of identity or patient does not match, and records a deviation on each chain involved', async () => {
+      const other = await seedInboundTherapy(t, { patientIndex: 1, chainOfIdentity: 'COI2026NSH0002' });
+      const theirs = await addInboundCollection(t, other, { dinSerial: serial++ });
+      const ours = await addInboundCollection(t, inbound, { dinSerial: serial++ });
+      const deviations = async (therapyId: string) =>
+        (await call('dr.zhou', 'GET', `/api/therapies/${therapyId}`))
+          .json<{ deviations: { kind: string; din: string | null; detail: { stage?: string } }[] }>()
+          .deviations.filter((d) => d.detail.stage === 'laboratory_receipt');
+      const receive = (user: string, extra: Record<string, unknown>) =>
+        call(user, 'POST', '/api/batches', {
+          kind: 'autologous',
+          reference: 'LVV-MIX',
+          productCode: 'LVV-HSC',
+          patientPseudonym: inbound.pseudonym,
+          chainOfIdentity: inbound.chainOfIdentity,
+          dinWithCheck: ours.scanned,
+          patientWeightKg: 32,
+          ...extra,
+        });
+      // Another patient's bag labelled with this chain of identity: refused, a deviation on both chains.
+      const swapped = await receive('analyst.wu', { dinWithCheck: theirs.scanned });
+      expect(swapped.statusCode).toBe(409);
+      expect(swapped.json().code).toBe('identity-mismatch');
+      expect(swapped.json().mismatches).toEqual([
+        `DIN ${theirs.din} is not on chain of identity COI2026NSH0001`,
+      ]);
+      expect((await deviations(inbound.therapyId)).map((d) => [d.kind, d.din])).toEqual([
+        ['identity_mismatch', theirs.din],
+      ]);
+      expect((await deviations(other.therapyId)).map((d) => [d.kind, d.din])).toEqual([
+        ['identity_mismatch', theirs.din],
+      ]);
+      // The right bag with another patient's pseudonym on the label.
+      const patient = await receive('analyst.wu', { patientPseudonym: other.pseudonym });
+      expect(patient.statusCode).toBe(409);
+      expect(patient.json().mismatches[0]).toMatch(/does not match/);
+      expect(await deviations(inbound.therapyId)).toHaveLength(2);
+      // Both sides are notified.
+      for (const who of ['dr.zhou', 'analyst.wu']) {
+        const kinds = (await call(who, 'GET', '/api/notifications'))
+          .json<{ kind: string }[]>()
+          .map((n) => n.kind);
+        expect(kinds, who).toContain('deviation.identity_mismatch');
+      }
+      // Nothing was started, and no custody scan was written for either bag.
+      expect(
+        (await call('analyst.wu', 'GET', '/api/batches')).json<BatchView[]>().map((b) => b.reference),
+      ).not.toContain('LVV-MIX');
+      const therapy = (await call('dr.zhou', 'GET', `/api/therapies/${inbound.therapyId}`)).json();
+      expect(therapy.custody.filter((c: { din: string }) => c.din === ours.din)).toHaveLength(3);
+      // A bag not yet handed over to the laboratory is refused without a deviation.
+      const early = await addInboundCollection(t, inbound, { dinSerial: serial++, handedOver: false });
+      const notYet = await receive('analyst.wu', { dinWithCheck: early.scanned });
+      expect(notYet.statusCode).toBe(409);
+      expect(notYet.json().code).toBe('custody-out-of-order');
+      expect(await deviations(inbound.therapyId)).toHaveLength(2);
+    });
+
+    it('a laboratory the filing does not name cannot receive the collection and leaves no deviation on it', async () => {
+      const ours = await addInboundCollection(t, inbound, { dinSerial: serial++ });
+      const before = (await call('dr.zhou', 'GET', `/api/therapies/${inbound.therapyId}`)).json().deviations
+        .length;
+      const res = await call('analyst.b', 'POST', '/api/batches', {
+        kind: 'autologous',
+        reference: 'LVV-STRANGER',
+        productCode: 'LVV-HSC',
+        patientPseudonym: inbound.pseudonym,
+        chainOfIdentity: inbound.chainOfIdentity,
+        dinWithCheck: ours.scanned,
         patientWeightKg: 32,
       });
-      expect(res.statusCode).toBe(400);
-      expect(res.json().errors[0].field).toBe('dinWithCheck');
+      // Row-level security hides the therapy and the collection from laboratory B: both are unknown there.
+      expect(res.statusCode).toBe(409);
+      expect(res.json().code).toBe('identity-unknown');
+      expect(
+        (await call('dr.zhou', 'GET', `/api/therapies/${inbound.therapyId}`)).json().deviations,
+      ).toHaveLength(before);
+      // Hospital staff and the regulator do not receive batches at all.
+      for (const user of ['dr.zhou', 'inspector']) {
+        expect(
+          (
+            await call(user, 'POST', '/api/batches', {
+              kind: 'autologous',
+              reference: 'X1',
+              productCode: 'LVV-HSC',
+              patientPseudonym: inbound.pseudonym,
+              chainOfIdentity: inbound.chainOfIdentity,
+              dinWithCheck: ours.scanned,
+              patientWeightKg: 32,
+            })
+          ).statusCode,
+          user,
+        ).toBe(403);
+      }
     });
 
     it('judges each result at once, refuses a wrong unit or an unlisted analyte, and opens an investigation on OOS', async () => {
@@ -225,8 +368,21 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
 
   describe('release', () => {
     it('refuses release while a test is missing, an OOS investigation is open, or an excursion is unassessed; then releases with the QP signature', async () => {
-      const batch = await startAutologous('LVV-REL', 'unassessed');
+      const batch = await startAutologous('LVV-REL');
+      // The inbound shipper's logger file, uploaded to the pathway: one reading above −150 °C opens a deviation.
+      const collection = collections.get('LVV-REL')!;
+      const log = await call('analyst.wu', 'POST', `/api/therapies/${inbound.therapyId}/temperature-logs`, {
+        din: collection.scanned,
+        leg: 'to_laboratory',
+        csv: CRYO_EXCURSION,
+      });
+      expect(log.statusCode, log.body).toBe(201);
       let r = await record(batch.id);
+      expect(r.batch.excursion).toBe('unassessed');
+      expect(r.inbound?.excursions).toMatchObject([{ status: 'open', maxCelsius: -141, limitCelsius: -150 }]);
+      // An excursion on another collection's leg, or on the leg to the hospital, is not this batch's inbound one.
+      const sibling = await startAutologous('LVV-REL-SIB');
+      expect((await record(sibling.id)).batch.excursion).toBe('none');
       let res = await dispose(batch.id, 'qp.tang', r.contentHash);
       expect(res.statusCode).toBe(409);
       expect(res.json().reasons).toEqual(
@@ -279,13 +435,27 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
         'the shipment to the laboratory had a temperature excursion that is not assessed',
       ]);
       expect((await dispose(batch.id, 'qp.tang', r.contentHash)).statusCode).toBe(409);
-      const assessed = await call('qc.liang', 'POST', `/api/batches/${batch.id}/excursion-assessment`, {
-        assessment: 'Logger peak −148 °C for 6 min; within the product’s stability data; no impact',
+      // No batch-local shortcut: the laboratory's own flag endpoint refuses a pathway-linked batch.
+      const local = await call('qc.liang', 'POST', `/api/batches/${batch.id}/excursion-assessment`, {
+        assessment: 'no impact',
         version: r.batch.version,
       });
-      expect(assessed.statusCode).toBe(200);
+      expect(local.statusCode).toBe(409);
+      expect((await record(batch.id)).releaseBlockers).toHaveLength(1);
+      // The deviation is assessed on the pathway with a signature; the batch reads that assessment.
+      const deviation = r.inbound!.excursions[0]!;
+      const assessed = await call('qc.liang', 'POST', `/api/deviations/${deviation.deviationId}/assessment`, {
+        assessment: 'Logger peak −141 °C for under 1 h in vapour phase; within stability data; no impact',
+        version: deviation.version,
+        password: DEMO_PASSWORD,
+      });
+      expect(assessed.statusCode, assessed.body).toBe(200);
       r = await record(batch.id);
       expect(r.releaseBlockers).toEqual([]);
+      expect(r.batch).toMatchObject({
+        excursion: 'assessed',
+        excursionAssessment: expect.stringContaining('no impact'),
+      });
 
       // Wrong signer role: the QC manager may not release.
       expect((await dispose(batch.id, 'qc.liang', r.contentHash)).statusCode).toBe(403);
@@ -312,6 +482,57 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
       // The released record is closed: no more results, no second disposition.
       expect((await enter(batch.id, 'VCN', 3, 'copies/cell')).statusCode).toBe(409);
       expect((await dispose(batch.id, 'qp.tang', after.contentHash)).statusCode).toBe(409);
+    });
+
+    it('prints the certificate of analysis as a PDF with Chinese text: each result against its limit, the signature and the chain of identity', async () => {
+      const batch = (await call('qp.tang', 'GET', '/api/batches'))
+        .json<BatchView[]>()
+        .find((b) => b.reference === 'LVV-REL')!;
+      const collection = collections.get('LVV-REL')!;
+      const res = await call('dr.zhou', 'GET', `/api/batches/${batch.id}/certificate.pdf`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers['content-type']).toBe('application/pdf');
+      expect(res.headers['x-cgtlink-pdf-font']).toBe('cjk');
+      expect(res.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+      const { pages } = await pdfText(res.rawPayload);
+      const text = pages.join(' ');
+      for (const expected of [
+        '检验报告书 Certificate of analysis',
+        '大湾区',
+        'LVV-REL',
+        '已放行 Released',
+        // Each current result against its limit, with the verdict.
+        // Version 2 of the specification was in force when LVV-REL started (≥ 80 %).
+        'Viability 7-AAD ≥ 80 % 91 % 符合 Pass',
+        'VCN ddPCR ≤ 10 copies/cell 2.3 copies/cell 符合 Pass',
+        'Endotoxin LAL ≤ 0.5 EU/mL 0.1 EU/mL 符合 Pass',
+        'Sterility 14 days negative negative 符合 Pass',
+        // The signature with its meaning and validity.
+        '放行 Released 唐振华 Tang Zhenhua (qualified_person)',
+        '有效 Valid',
+        // The chain of identity and the custody hand-offs from the pathway.
+        `身份链编号 Chain of identity COI2026NSH0001`,
+        collection.din,
+        inbound.pseudonym,
+        '实验室 Laboratory 接收 in 吴志强 Wu Zhiqiang',
+        '已评估 assessed: Logger peak −141 °C',
+        // The closed investigation.
+        'Glassware contaminated with endotoxin',
+      ]) {
+        expect(text).toContain(expected);
+      }
+      const audit = (
+        await call('inspector', 'GET', `/api/audit?entityType=batch&entityId=${batch.id}&limit=200`)
+      ).json<{ action: string }[]>();
+      expect(audit.map((a) => a.action)).toContain('print');
+      // Those who may not read the batch get no certificate either.
+      expect((await call('dr.he', 'GET', `/api/batches/${batch.id}/certificate.pdf`)).statusCode).toBe(404);
+      expect((await call('analyst.b', 'GET', `/api/batches/${batch.id}/certificate.pdf`)).statusCode).toBe(
+        404,
+      );
+      for (const user of ['guardian.li', 'sponsor.xu']) {
+        expect((await call(user, 'GET', `/api/batches/${batch.id}/certificate.pdf`)).statusCode).toBe(403);
+      }
     });
 
     it('refuses a disposition when the record changed after the QP reviewed it, and shows a changed record’s signature invalid', async () => {

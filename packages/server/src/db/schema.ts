@@ -486,6 +486,9 @@ export interface BatchTable extends LaboratoryOwned {
   din_verified_at: Date | string | null;
   patient_weight_kg: number | null;
   working_bank_id: string | null;
+  /** 0014: the pathway therapy and collection an autologous batch was received from. */
+  therapy_id: string | null;
+  collection_id: string | null;
   excursion: Generated<string>;
   excursion_assessment: string | null;
   status: Generated<string>;

@@ -1,5 +1,4 @@
 import { DomainInputError } from '@cgtlink/domain/grading/input';
-import { createChainOfIdentity, linkCollection, validateDinWithCheck } from '@cgtlink/domain/isbt128/index';
 import { type InstrumentMapping, readInstrumentCsv } from '@cgtlink/domain/quality/instrument-csv';
 import { evaluateSpecification, type TestResult } from '@cgtlink/domain/quality/specification';
 import type { Kysely, Selectable } from 'kysely';
@@ -10,6 +9,7 @@ import type { BatchTable, InvestigationTable, QcResultTable, Schema } from '../d
 import { type Tx, withOwnerPrivileges, withPrincipal } from '../db/scoped';
 import { Conflict, InvalidInput, NotFound } from '../errors';
 import { contentHash, type Signable, type SignatureService } from '../signatures/signature.service';
+import { renderCertificatePdf } from './certificate-pdf';
 import { domainRule, iso, requireAction } from './common';
 import type {
   BatchCreateInput,
@@ -24,13 +24,25 @@ import type {
   ResultView,
   StepCreateInput,
 } from './contract';
+import {
+  excursionState,
+  type InboundExcursion,
+  inboundExcursions,
+  type RefusalAfterCommit,
+  verifyReceipt,
+} from './receipt';
 import { releaseSpecification, specificationInForce, specificationView } from './specifications';
 
 type BatchRow = Selectable<BatchTable>;
 type ResultRow = Selectable<QcResultTable>;
 type InvestigationRow = Selectable<InvestigationTable>;
 
-function batchView(row: BatchRow, specificationVersion: number): BatchView {
+function batchView(
+  row: BatchRow,
+  specificationVersion: number,
+  inbound?: readonly InboundExcursion[],
+): BatchView {
+  const excursion = excursionState(row, inbound);
   return {
     id: row.id,
     laboratoryId: row.laboratory_id,
@@ -46,8 +58,9 @@ function batchView(row: BatchRow, specificationVersion: number): BatchView {
     dinVerifiedAt: iso(row.din_verified_at),
     patientWeightKg: row.patient_weight_kg,
     workingBankId: row.working_bank_id,
-    excursion: row.excursion as BatchView['excursion'],
-    excursionAssessment: row.excursion_assessment,
+    therapyId: row.therapy_id,
+    excursion: excursion.excursion,
+    excursionAssessment: excursion.assessment,
     status: row.status as BatchView['status'],
     dispositionReason: row.disposition_reason,
     disposedAt: iso(row.disposed_at),
@@ -110,6 +123,7 @@ async function signedContent(tx: Tx, batchId: string): Promise<Record<string, un
     .where('batch_id', '=', batchId)
     .orderBy('id')
     .execute();
+  const inbound = (await inboundExcursions(tx, [batch])).get(batch.id) ?? [];
   return {
     id: batch.id,
     reference: batch.reference,
@@ -124,6 +138,16 @@ async function signedContent(tx: Tx, batchId: string): Promise<Record<string, un
     excursionAssessment: batch.excursion_assessment,
     results,
     investigations,
+    // Bound only when the batch is linked to the pathway, so that older signatures keep their hash.
+    ...(batch.therapy_id && {
+      therapyId: batch.therapy_id,
+      collectionId: batch.collection_id,
+      inboundExcursions: inbound.map((x) => ({
+        deviationId: x.deviationId,
+        status: x.status,
+        assessment: x.assessment,
+      })),
+    }),
   };
 }
 
@@ -160,94 +184,82 @@ export class BatchService {
         .select('specification.version as spec_version')
         .orderBy('batch.started_at', 'desc')
         .execute();
-      return rows.map((r) => batchView(r, r.spec_version));
+      const inbound = await inboundExcursions(tx, rows);
+      return rows.map((r) => batchView(r, r.spec_version, inbound.get(r.id)));
     });
   }
 
   async create(ctx: RequestContext, input: BatchCreateInput): Promise<BatchView> {
     requireAction(ctx, 'batch.manage', 'only laboratory staff start batches');
-    return withPrincipal(this.db, ctx.principal, async (tx) => {
-      const spec = await specificationInForce(tx, ctx.principal.organizationId, input.productCode);
-      let values: Partial<BatchRow> = {};
-      if (input.kind === 'autologous') {
-        const checked = validateDinWithCheck(input.dinWithCheck);
-        if (!checked.valid) {
-          throw new InvalidInput('dinWithCheck', checked.problems.map((p) => p.message).join('; '));
-        }
-        // The laboratory never reads the patient table: the pseudonym is resolved with owner privileges,
-        // returning only the patient's id and hospital. TODO(issue 6): require the therapy naming this
-        // laboratory and the chain of identity, and the collection's DIN, once 0002 is final.
-        const patient = await withOwnerPrivileges(tx, () =>
-          tx
-            .selectFrom('patient')
-            .select(['id', 'hospital_id', 'pseudonym'])
-            .where('pseudonym', '=', input.patientPseudonym)
-            .executeTakeFirst(),
-        );
-        if (!patient) throw new InvalidInput('patientPseudonym', 'no patient has this pseudonym');
-        const now = new Date().toISOString();
-        domainRule(() => {
-          const chain = createChainOfIdentity(input.chainOfIdentity, patient.id, now);
-          linkCollection(chain, checked.value.din, now);
-        }, 'chainOfIdentity: ');
-        values = {
-          patient_id: patient.id,
-          hospital_id: patient.hospital_id,
-          patient_pseudonym: patient.pseudonym,
-          chain_of_identity: input.chainOfIdentity,
-          din: checked.value.din,
-          din_verified_at: now,
-          patient_weight_kg: input.patientWeightKg,
-        };
-      } else {
-        const bank = await tx
-          .selectFrom('cell_bank')
-          .select(['id', 'kind', 'expires_on'])
-          .where('id', '=', input.workingBankId)
-          .executeTakeFirst();
-        if (bank?.kind !== 'working') {
-          throw new InvalidInput('workingBankId', 'not a working bank of this laboratory');
-        }
-        values = { working_bank_id: bank.id };
-      }
-      const row = await tx
-        .insertInto('batch')
-        .values({
-          laboratory_id: ctx.principal.organizationId,
-          reference: input.reference,
-          kind: input.kind,
-          specification_id: spec.id,
-          product_code: input.productCode,
-          excursion: input.excursion,
-          created_by: ctx.principal.userId,
-          ...values,
-        })
-        .returningAll()
-        .executeTakeFirst()
-        .catch((error: unknown) => {
-          if ((error as { code?: string }).code === '23505') {
-            throw new Conflict(`batch ${input.reference} already exists`);
+    const outcome = await withPrincipal(
+      this.db,
+      ctx.principal,
+      async (tx): Promise<BatchView | RefusalAfterCommit> => {
+        let values: Partial<BatchRow> = {};
+        if (input.kind === 'autologous') {
+          // The bag is verified first: an identity mismatch is a deviation whatever else is wrong.
+          const receipt = await verifyReceipt(tx, ctx, input);
+          if ('refused' in receipt) return receipt;
+          values = { ...receipt, patient_weight_kg: input.patientWeightKg };
+        } else {
+          const bank = await tx
+            .selectFrom('cell_bank')
+            .select(['id', 'kind', 'expires_on'])
+            .where('id', '=', input.workingBankId)
+            .executeTakeFirst();
+          if (bank?.kind !== 'working') {
+            throw new InvalidInput('workingBankId', 'not a working bank of this laboratory');
           }
-          throw error;
+          values = { working_bank_id: bank.id, excursion: input.excursion };
+        }
+        const spec = await specificationInForce(tx, ctx.principal.organizationId, input.productCode);
+        const row = await tx
+          .insertInto('batch')
+          .values({
+            laboratory_id: ctx.principal.organizationId,
+            reference: input.reference,
+            kind: input.kind,
+            specification_id: spec.id,
+            product_code: input.productCode,
+            created_by: ctx.principal.userId,
+            ...values,
+          })
+          .returningAll()
+          .executeTakeFirst()
+          .catch((error: unknown) => {
+            if ((error as { code?: string; constraint?: string }).code === '23505') {
+              const constraint = String((error as { constraint?: string }).constraint ?? error);
+              throw new Conflict(
+                constraint.includes('batch_collection_open_idx')
+                  ? `DIN ${values.din} already has a batch in process or released`
+                  : `batch ${input.reference} already exists`,
+              );
+            }
+            throw error;
+          });
+        if (!row) throw new Conflict('the batch was not created');
+        await appendAudit(tx, ctx, {
+          action: 'create',
+          entityType: 'batch',
+          entityId: row.id,
+          newValues: {
+            reference: row.reference,
+            kind: row.kind,
+            specificationId: spec.id,
+            specificationVersion: spec.version,
+            chainOfIdentity: row.chain_of_identity,
+            din: row.din,
+            workingBankId: row.working_bank_id,
+            therapyId: row.therapy_id,
+            collectionId: row.collection_id,
+            excursion: row.excursion,
+          },
         });
-      if (!row) throw new Conflict('the batch was not created');
-      await appendAudit(tx, ctx, {
-        action: 'create',
-        entityType: 'batch',
-        entityId: row.id,
-        newValues: {
-          reference: row.reference,
-          kind: row.kind,
-          specificationId: spec.id,
-          specificationVersion: spec.version,
-          chainOfIdentity: row.chain_of_identity,
-          din: row.din,
-          workingBankId: row.working_bank_id,
-          excursion: row.excursion,
-        },
-      });
-      return batchView(row, spec.version);
-    });
+        return batchView(row, spec.version, (await inboundExcursions(tx, [row])).get(row.id));
+      },
+    );
+    if ('refused' in outcome) throw outcome.refused;
+    return outcome;
   }
 
   /** The batch record: steps, results, investigations, evaluation, release blockers and signatures. */
@@ -258,6 +270,27 @@ export class BatchService {
       await appendAudit(tx, ctx, { action: 'read', entityType: 'batch', entityId: id });
       return record;
     });
+  }
+
+  /** The certificate of analysis as a PDF: the batch record as the reader may see it, drawn by pdfkit. */
+  async certificatePdf(ctx: RequestContext, id: string): Promise<{ pdf: Buffer; font: 'cjk' | 'fallback' }> {
+    requireAction(ctx, 'batch.read', 'you may not read batches');
+    const { record, laboratoryName } = await withPrincipal(this.db, ctx.principal, async (tx) => {
+      const record = await this.#record(tx, id);
+      const lab = await tx
+        .selectFrom('organization')
+        .select(['name_zh', 'name_en'])
+        .where('id', '=', record.batch.laboratoryId)
+        .executeTakeFirst();
+      await appendAudit(tx, ctx, {
+        action: 'print',
+        entityType: 'batch',
+        entityId: id,
+        newValues: { document: 'certificate of analysis (PDF)', contentHash: record.contentHash },
+      });
+      return { record, laboratoryName: lab ? `${lab.name_zh} ${lab.name_en}` : '' };
+    });
+    return renderCertificatePdf(record, { laboratoryName, generatedAt: new Date() });
   }
 
   async addStep(ctx: RequestContext, id: string, input: StepCreateInput) {
@@ -379,6 +412,11 @@ export class BatchService {
     return withPrincipal(this.db, ctx.principal, async (tx) => {
       const batch = await lockOpenBatch(tx, id);
       if (batch.version !== version) throw new Conflict('the batch changed since you opened it; reload');
+      if (batch.therapy_id) {
+        throw new Conflict(
+          'the inbound excursion of an autologous batch is a deviation of the pathway: assess it with a signature (POST /api/deviations/{id}/assessment)',
+        );
+      }
       if (batch.excursion !== 'unassessed') throw new Conflict('this batch has no unassessed excursion');
       const row = await tx
         .updateTable('batch')
@@ -399,7 +437,7 @@ export class BatchService {
         newValues: { excursion: 'assessed', assessment },
       });
       const spec = await this.#specification(tx, row.specification_id);
-      return batchView(row, spec.version);
+      return batchView(row, spec.version, []);
     });
   }
 
@@ -724,9 +762,19 @@ export class BatchService {
     for (const i of investigations) {
       if (i.status === 'open') blockers.push(`investigation of ${i.analyte} is open`);
     }
-    if (batch.excursion === 'unassessed') {
+    const inbound = (await inboundExcursions(tx, [batch])).get(batch.id);
+    if (excursionState(batch, inbound).excursion === 'unassessed') {
       blockers.push('the shipment to the laboratory had a temperature excursion that is not assessed');
     }
+    const custody = batch.therapy_id
+      ? await tx
+          .selectFrom('custody_scan')
+          .select(['stage', 'direction', 'actor_name', 'scanned_at'])
+          .where('therapy_id', '=', batch.therapy_id)
+          .where('din', '=', batch.din!)
+          .orderBy('seq')
+          .execute()
+      : [];
     const content = await signedContent(tx, id);
     const signatureRows = await tx
       .selectFrom('signature')
@@ -737,8 +785,21 @@ export class BatchService {
       .execute();
     const hash = contentHash(content!);
     return {
-      batch: batchView(batch, spec.version),
+      batch: batchView(batch, spec.version, inbound),
       specification: specificationView(spec),
+      inbound: batch.therapy_id
+        ? {
+            therapyId: batch.therapy_id,
+            collectionId: batch.collection_id,
+            custody: custody.map((c) => ({
+              stage: c.stage,
+              direction: c.direction,
+              actorName: c.actor_name,
+              scannedAt: iso(c.scanned_at)!,
+            })),
+            excursions: [...(inbound ?? [])],
+          }
+        : null,
       steps: steps.map((s) => ({
         id: s.id,
         step: s.step,

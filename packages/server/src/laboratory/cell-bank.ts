@@ -10,9 +10,11 @@ import type {
   BankView,
   CellLineCreateInput,
   CellLineView,
+  FreezeInput,
   IssueInput,
   Recall,
   Upstream,
+  VialEventInput,
   VialView,
 } from './contract';
 
@@ -350,21 +352,102 @@ export class CellBankService {
     });
   }
 
-  /** Thaws (for testing) or discards a stored vial; the bank's available count follows. */
-  async vialEvent(
-    ctx: RequestContext,
-    vialId: string,
-    kind: 'thaw' | 'discard',
-    note?: string,
-  ): Promise<VialView> {
+  /**
+   * Freezes more vials into a bank's lot, each into an empty box position (the partial unique index on stored
+   * vials refuses an occupied one); the available count rises by as many. An expired lot takes no new vials.
+   */
+  async freeze(ctx: RequestContext, bankId: string, input: FreezeInput): Promise<VialView[]> {
+    requireAction(ctx, 'cellbank.manage', 'only laboratory staff freeze vials');
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const bank = await lockBank(tx, bankId);
+      if (bank.expires_on < today()) throw new Conflict(`lot ${bank.lot} expired on ${bank.expires_on}`);
+      const rows = await tx
+        .insertInto('vial')
+        .values(
+          input.vials.map((v) => ({
+            laboratory_id: bank.laboratory_id,
+            bank_id: bank.id,
+            label: v.label,
+            passage: bank.passage,
+            tank: v.tank,
+            rack: v.rack,
+            box: v.box,
+            position: v.position,
+          })),
+        )
+        .returningAll()
+        .execute()
+        .catch((e: unknown) => {
+          if (pgCode(e) === '23505') {
+            throw new InvalidInput('vials', 'a label is used twice, or a box position is already occupied');
+          }
+          throw e;
+        });
+      await tx
+        .updateTable('cell_bank')
+        .set((eb) => ({
+          vials_available: eb('vials_available', '+', rows.length),
+          version: eb('version', '+', 1),
+        }))
+        .where('id', '=', bank.id)
+        .execute();
+      await tx
+        .insertInto('vial_event')
+        .values(
+          rows.map((v) => ({
+            vial_id: v.id,
+            bank_id: bank.id,
+            laboratory_id: bank.laboratory_id,
+            kind: 'freeze',
+            actor_user_id: ctx.principal.userId,
+            actor_name: ctx.principal.displayName,
+          })),
+        )
+        .execute();
+      await appendAudit(tx, ctx, {
+        action: 'freeze',
+        entityType: 'cell_bank',
+        entityId: bank.id,
+        oldValues: { vialsAvailable: bank.vials_available },
+        newValues: { vialsAvailable: bank.vials_available + rows.length, vials: rows.map((v) => v.label) },
+      });
+      return rows.map((v) => vialView({ ...v, lot: bank.lot }));
+    });
+  }
+
+  /**
+   * Thaws (for testing), discards, or issues one stored vial — picked on the box map — to an in-process batch
+   * made from its working bank. The bank's available count follows, under the bank's row lock.
+   */
+  async vialEvent(ctx: RequestContext, vialId: string, input: VialEventInput): Promise<VialView> {
     requireAction(ctx, 'cellbank.manage', 'only laboratory staff handle vials');
+    const { kind, note } = input;
+    if (kind === 'issue' && !input.batchId)
+      throw new InvalidInput('batchId', 'name the batch the vial goes to');
+    if (kind !== 'issue' && input.batchId) throw new InvalidInput('batchId', `a ${kind} names no batch`);
     return withPrincipal(this.db, ctx.principal, async (tx) => {
       const vial = await tx.selectFrom('vial').selectAll().where('id', '=', vialId).executeTakeFirst();
       if (!vial) throw new NotFound('vial');
       const bank = await lockBank(tx, vial.bank_id);
+      let batchId: string | null = null;
+      if (kind === 'issue') {
+        const batch = await tx
+          .selectFrom('batch')
+          .select(['id', 'reference', 'status', 'working_bank_id'])
+          .where('id', '=', input.batchId!)
+          .executeTakeFirst();
+        if (!batch) throw new InvalidInput('batchId', 'no such batch at this laboratory');
+        if (batch.status !== 'in_process') throw new Conflict(`batch ${batch.reference} is ${batch.status}`);
+        if (batch.working_bank_id !== bank.id) {
+          throw new InvalidInput('batchId', `batch ${batch.reference} is not made from lot ${bank.lot}`);
+        }
+        if (bank.expires_on < today()) throw new Conflict(`lot ${bank.lot} expired on ${bank.expires_on}`);
+        batchId = batch.id;
+      }
+      const status = kind === 'thaw' ? 'thawed' : kind === 'discard' ? 'discarded' : 'issued';
       const changed = await tx
         .updateTable('vial')
-        .set({ status: kind === 'thaw' ? 'thawed' : 'discarded', version: vial.version + 1 })
+        .set({ status, version: vial.version + 1 })
         .where('id', '=', vialId)
         .where('status', '=', 'stored')
         .returningAll()
@@ -382,6 +465,7 @@ export class CellBankService {
           bank_id: bank.id,
           laboratory_id: bank.laboratory_id,
           kind,
+          batch_id: batchId,
           actor_user_id: ctx.principal.userId,
           actor_name: ctx.principal.displayName,
           note: note ?? null,
@@ -392,7 +476,7 @@ export class CellBankService {
         entityType: 'vial',
         entityId: vialId,
         oldValues: { status: 'stored' },
-        newValues: { status: changed.status, note: note ?? null },
+        newValues: { status: changed.status, batchId, note: note ?? null },
       });
       return vialView({ ...changed, lot: bank.lot });
     });

@@ -59,7 +59,6 @@ export const BatchCreate = z.discriminatedUnion('kind', [
     /** The DIN as scanned or keyed on receipt, followed by its check character (14 characters). */
     dinWithCheck: z.string().min(14).max(20),
     patientWeightKg: z.number().positive().max(500),
-    excursion: z.enum(['none', 'unassessed']).default('none'),
   }),
   z.strictObject({
     kind: z.literal('allogeneic'),
@@ -85,6 +84,9 @@ export const BatchOut = z.object({
   dinVerifiedAt: z.string().nullable(),
   patientWeightKg: z.number().nullable(),
   workingBankId: z.string().nullable(),
+  /** The pathway therapy an autologous batch was received from (null for allogeneic batches). */
+  therapyId: z.string().nullable(),
+  /** From the pathway's inbound temperature log when linked; the batch's own flag otherwise. */
   excursion: z.enum(['none', 'unassessed', 'assessed']),
   excursionAssessment: z.string().nullable(),
   status: z.enum(['in_process', 'released', 'rejected']),
@@ -188,6 +190,27 @@ export const BatchRecordOut = z.object({
     missing: z.array(z.string()),
     outOfSpecification: z.array(z.string()),
   }),
+  /** The pathway records of an autologous batch's collection: custody hand-offs and inbound excursions. */
+  inbound: z
+    .object({
+      therapyId: z.string(),
+      collectionId: z.string().nullable(),
+      custody: z.array(
+        z.object({ stage: z.string(), direction: z.string(), actorName: z.string(), scannedAt: z.string() }),
+      ),
+      excursions: z.array(
+        z.object({
+          deviationId: z.string(),
+          status: z.enum(['open', 'assessed']),
+          assessment: z.string().nullable(),
+          version: z.number().int(),
+          maxCelsius: z.number().nullable(),
+          limitCelsius: z.number(),
+          loggedAt: z.string(),
+        }),
+      ),
+    })
+    .nullable(),
   /** Why a release would be refused now; empty when the batch may be released. */
   releaseBlockers: z.array(z.string()),
   /** SHA-256 of the record a disposition signature binds to; the signer sends back the one reviewed. */
@@ -314,8 +337,18 @@ export const IssueBody = z.strictObject({
 });
 
 export const VialEventBody = z.strictObject({
-  kind: z.enum(['thaw', 'discard']),
+  kind: z.enum(['thaw', 'discard', 'issue']),
+  /** The in-process batch made from the vial's working bank (required to issue). */
+  batchId: z.uuid().optional(),
   note: Text(500).optional(),
+});
+
+/** More vials frozen into a bank's lot, into empty positions of a box. */
+export const FreezeBody = z.strictObject({
+  vials: z
+    .array(z.strictObject({ label: Text(60), ...Location }))
+    .min(1)
+    .max(100),
 });
 
 export const RecallOut = z.object({
@@ -361,6 +394,8 @@ export type ImportInput = z.infer<typeof ImportBody>;
 export type CellLineCreateInput = z.infer<typeof CellLineCreate>;
 export type BankCreateInput = z.infer<typeof BankCreate>;
 export type IssueInput = z.infer<typeof IssueBody>;
+export type FreezeInput = z.infer<typeof FreezeBody>;
+export type VialEventInput = z.infer<typeof VialEventBody>;
 
 // ---- control charts ----
 

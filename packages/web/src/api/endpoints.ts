@@ -5,14 +5,18 @@ import type {
   Alert,
   AuditQuery,
   AuditRecord,
+  BankCreate,
   Batch,
   BatchCreate,
   BatchRecord,
   CellBank,
+  CellLine,
+  CellLineCreate,
   ChangeLine,
   ControlMaterial,
   Disposition,
   FollowupSummary,
+  FreezeRequest,
   GradeProposal,
   ImportReport,
   ImportRequest,
@@ -44,6 +48,7 @@ import type {
   UserPatch,
   VerifyReport,
   Vial,
+  VialEventRequest,
 } from './types';
 
 /** The HTTP routes of packages/server/src/http/routes, one typed function each. */
@@ -165,4 +170,15 @@ export const endpoints = {
   reportTransfusion: (body: TransfusionCreate) => api.post<unknown>('/api/transfusion-diary', body),
   confirmTransfusion: (id: string, version: number) =>
     api.post<unknown>(`/api/transfusions/${encodeURIComponent(id)}/confirm`, { version }),
+  // laboratory forms (issue 7): cell lines, banks, vials on the box map, control runs, the certificate PDF
+  cellLines: () => api.get<CellLine[]>('/api/cell-lines'),
+  createCellLine: (body: CellLineCreate) => api.post<CellLine>('/api/cell-lines', body),
+  createBank: (body: BankCreate) => api.post<CellBank>('/api/cell-banks', body),
+  freezeVials: (bankId: string, body: FreezeRequest) =>
+    api.post<Vial[]>(`/api/cell-banks/${encodeURIComponent(bankId)}/vials`, body),
+  vialEvent: (vialId: string, body: VialEventRequest) =>
+    api.post<Vial>(`/api/vials/${encodeURIComponent(vialId)}/events`, body),
+  addControlRun: (materialId: string, body: { value: number; runAt: string }) =>
+    api.post<LeveyJennings>(`/api/control-materials/${encodeURIComponent(materialId)}/runs`, body),
+  certificatePdfUrl: (batchId: string) => `/api/batches/${encodeURIComponent(batchId)}/certificate.pdf`,
 };

@@ -55,5 +55,11 @@ export type Upstream = Lab.Upstream;
 export type ControlMaterial = Lab.ControlMaterialView;
 export type LeveyJennings = Lab.LeveyJennings;
 export type Trend = Lab.Trend;
+// Laboratory forms (issue 7, cell bank and control runs)
+export type CellLine = Lab.CellLineView;
+export type CellLineCreate = Lab.CellLineCreateInput;
+export type BankCreate = Lab.BankCreateInput;
+export type FreezeRequest = Lab.FreezeInput;
+export type VialEventRequest = Lab.VialEventInput;
 export type MonitoringReport = z.infer<typeof Followup.MonitoringOut>;
 export type OverdueVisit = z.infer<typeof Followup.OverdueVisitOut>;

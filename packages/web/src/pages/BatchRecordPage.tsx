@@ -28,6 +28,7 @@ import { useLoad } from '../components/useLoad';
 import { formatDateTime } from '../format';
 import { usePrincipal } from '../session/SessionContext';
 import { STATUS_COLOR } from './BatchesPage';
+import { AssessDeviation } from './CustodyActions';
 
 const OUTCOME_COLOR = { pass: 'green', fail: 'red', missing: 'default' } as const;
 
@@ -479,10 +480,11 @@ export function BatchRecordPage() {
             </>
           )}
           <Descriptions.Item label={t('batch.excursion')}>
-            {t(`batch.excursions.${batch.excursion}`)}
+            <span data-testid="batch-excursion-state">{t(`batch.excursions.${batch.excursion}`)}</span>
             {batch.excursionAssessment ? ` — ${batch.excursionAssessment}` : ''}
           </Descriptions.Item>
         </Descriptions>
+        {record.inbound && <InboundRecord inbound={record.inbound} onDone={loaded.reload} />}
       </Card>
 
       <Card title={t('batch.steps')} size="small">
@@ -631,28 +633,31 @@ export function BatchRecordPage() {
         />
       </Card>
 
-      {open && batch.excursion === 'unassessed' && can(principal, 'investigation.manage') && (
-        <Card title={t('batch.assessExcursion')} size="small">
-          <Space.Compact style={{ width: '100%' }}>
-            <Input
-              value={assessment}
-              onChange={(e) => setAssessment(e.target.value)}
-              data-testid="excursion-text"
-            />
-            <Button
-              onClick={() =>
-                endpoints
-                  .assessExcursion(batch.id, { assessment, version: batch.version })
-                  .then(loaded.reload)
-                  .catch(report)
-              }
-              data-testid="excursion-submit"
-            >
-              {t('common.save')}
-            </Button>
-          </Space.Compact>
-        </Card>
-      )}
+      {open &&
+        !batch.therapyId &&
+        batch.excursion === 'unassessed' &&
+        can(principal, 'investigation.manage') && (
+          <Card title={t('batch.assessExcursion')} size="small">
+            <Space.Compact style={{ width: '100%' }}>
+              <Input
+                value={assessment}
+                onChange={(e) => setAssessment(e.target.value)}
+                data-testid="excursion-text"
+              />
+              <Button
+                onClick={() =>
+                  endpoints
+                    .assessExcursion(batch.id, { assessment, version: batch.version })
+                    .then(loaded.reload)
+                    .catch(report)
+                }
+                data-testid="excursion-submit"
+              >
+                {t('common.save')}
+              </Button>
+            </Space.Compact>
+          </Card>
+        )}
 
       {open && can(principal, 'batch.dispose') && <Disposition record={record} onDone={loaded.reload} />}
 
@@ -681,5 +686,52 @@ export function BatchRecordPage() {
         }}
       />
     </Space>
+  );
+}
+
+/**
+ * What the pathway recorded about an autologous batch's collection: the custody hand-offs up to the laboratory's
+ * receipt, and the inbound shipment's temperature excursions — assessed here with a signature on the pathway's
+ * deviation, which is what the release check reads.
+ */
+function InboundRecord({
+  inbound,
+  onDone,
+}: {
+  inbound: NonNullable<BatchRecord['inbound']>;
+  onDone(): void;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Descriptions bordered size="small" column={1} style={{ marginTop: 12 }} data-testid="batch-inbound">
+      <Descriptions.Item label={t('labForms.custody')}>
+        {inbound.custody
+          .map(
+            (c) =>
+              `${t(`labForms.custodyStage.${c.stage}` as 'labForms.custodyStage.laboratory', { defaultValue: c.stage })} ${t(`labForms.direction.${c.direction as 'in'}`)} (${c.actorName})`,
+          )
+          .join(' → ')}
+      </Descriptions.Item>
+      <Descriptions.Item label={t('labForms.inboundExcursions')}>
+        {inbound.excursions.length === 0
+          ? t('batch.excursions.none')
+          : inbound.excursions.map((x) => (
+              <div key={x.deviationId} data-testid="inbound-excursion" data-status={x.status}>
+                {t('labForms.excursionLine', { max: x.maxCelsius, limit: x.limitCelsius })} —{' '}
+                {x.status === 'open'
+                  ? t('batch.excursions.unassessed')
+                  : `${t('batch.excursions.assessed')}: ${x.assessment ?? ''}`}{' '}
+                <AssessDeviation
+                  deviation={
+                    { id: x.deviationId, status: x.status, version: x.version } as Parameters<
+                      typeof AssessDeviation
+                    >[0]['deviation']
+                  }
+                  onDone={onDone}
+                />
+              </div>
+            ))}
+      </Descriptions.Item>
+    </Descriptions>
   );
 }

@@ -80,7 +80,6 @@ function ReceiveBatch({ open, onClose, onDone }: { open: boolean; onClose(): voi
             chainOfIdentity: v.chainOfIdentity ?? '',
             dinWithCheck: v.dinWithCheck ?? '',
             patientWeightKg: v.patientWeightKg ?? 0,
-            excursion: v.excursion,
           };
     try {
       const batch = await endpoints.createBatch(body);
@@ -140,7 +139,7 @@ function ReceiveBatch({ open, onClose, onDone }: { open: boolean; onClose(): voi
               <Input data-testid="batch-din" />
             </Form.Item>
             <Form.Item name="patientWeightKg" label={t('batch.weight')} rules={[{ required: true }]}>
-              <InputNumber min={1} max={300} style={{ width: '100%' }} />
+              <InputNumber min={1} max={300} style={{ width: '100%' }} data-testid="batch-weight" />
             </Form.Item>
           </>
         ) : (
@@ -154,15 +153,18 @@ function ReceiveBatch({ open, onClose, onDone }: { open: boolean; onClose(): voi
             />
           </Form.Item>
         )}
-        <Form.Item name="excursion" label={t('batch.excursion')}>
-          <Select
-            data-testid="batch-excursion"
-            options={(['none', 'unassessed'] as const).map((e) => ({
-              value: e,
-              label: t(`batch.excursions.${e}`),
-            }))}
-          />
-        </Form.Item>
+        {/* An autologous collection's shipment is judged from the pathway's temperature log, not declared here. */}
+        {kind !== 'autologous' && (
+          <Form.Item name="excursion" label={t('batch.excursion')}>
+            <Select
+              data-testid="batch-excursion"
+              options={(['none', 'unassessed'] as const).map((e) => ({
+                value: e,
+                label: t(`batch.excursions.${e}`),
+              }))}
+            />
+          </Form.Item>
+        )}
       </Form>
     </Modal>
   );

@@ -1,10 +1,14 @@
+import { PlusOutlined } from '@ant-design/icons';
+import { can } from '@cgtlink/domain/access/index';
 import { Button, Card, Descriptions, List, Space, Table, Tag, Tooltip } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { endpoints } from '../api/endpoints';
-import type { CellBank, Recall, Upstream, Vial } from '../api/types';
+import type { Batch, CellBank, CellLine, Recall, Upstream, Vial } from '../api/types';
 import { ErrorAlert, useReportError } from '../components/errors';
 import { useLoad } from '../components/useLoad';
+import { usePrincipal } from '../session/SessionContext';
+import { FreezeIntoPosition, NewBank, NewCellLine, VialPanel } from './CellBankForms';
 
 const VIAL_COLOR: Record<Vial['status'], string> = {
   stored: '#52c41a',
@@ -15,8 +19,17 @@ const VIAL_COLOR: Record<Vial['status'], string> = {
 
 const POSITIONS = Array.from({ length: 100 }, (_, i) => i + 1);
 
-/** A 10 × 10 cryobox: each position coloured by the state of the vial it holds (empty when none). */
-function BoxMap({ vials, onPick }: { vials: Vial[]; onPick(vial: Vial): void }) {
+/** A 10 × 10 cryobox: each position coloured by the state of the vial it holds (empty when none); an empty
+ * position can be picked to freeze a vial into it when `onPickEmpty` is given. */
+function BoxMap({
+  vials,
+  onPick,
+  onPickEmpty,
+}: {
+  vials: Vial[];
+  onPick(vial: Vial): void;
+  onPickEmpty?: ((position: number) => void) | undefined;
+}) {
   const { t } = useTranslation();
   const byPosition = new Map(vials.map((v) => [v.position, v]));
   return (
@@ -33,8 +46,8 @@ function BoxMap({ vials, onPick }: { vials: Vial[]; onPick(vial: Vial): void }) 
           >
             <button
               type="button"
-              disabled={!vial}
-              onClick={() => vial && onPick(vial)}
+              disabled={!vial && !onPickEmpty}
+              onClick={() => (vial ? onPick(vial) : onPickEmpty?.(position))}
               data-testid={`box-position-${position}`}
               data-status={vial?.status ?? 'empty'}
               style={{
@@ -48,7 +61,7 @@ function BoxMap({ vials, onPick }: { vials: Vial[]; onPick(vial: Vial): void }) 
                 alignItems: 'center',
                 justifyContent: 'center',
                 color: vial ? '#fff' : '#999',
-                cursor: vial ? 'pointer' : 'default',
+                cursor: vial || onPickEmpty ? 'pointer' : 'default',
                 padding: 0,
               }}
             >
@@ -65,8 +78,29 @@ function BoxMap({ vials, onPick }: { vials: Vial[]; onPick(vial: Vial): void }) 
 export function CellBankPage() {
   const { t } = useTranslation();
   const report = useReportError();
+  const principal = usePrincipal();
+  const canManage = can(principal, 'cellbank.manage');
   const banks = useLoad(() => endpoints.cellBanks(), []);
-  const [selected, setSelected] = useState<CellBank | null>(null);
+  const lines = useLoad(() => endpoints.cellLines(), []);
+  const batches = useLoad(
+    () => (canManage ? endpoints.batches() : Promise.resolve([] as Batch[])),
+    [canManage],
+  );
+  const [creating, setCreating] = useState<'line' | 'bank' | null>(null);
+  const [picked, setPicked] = useState<Vial | null>(null);
+  const [freezeAt, setFreezeAt] = useState<{
+    tank: string;
+    rack: string;
+    box: string;
+    position: number;
+  } | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const selected = (banks.data ?? []).find((b) => b.id === selectedId) ?? null;
+  const setSelected = (b: CellBank) => {
+    setSelectedId(b.id);
+    setPicked(null);
+    setFreezeAt(null);
+  };
   const [recall, setRecall] = useState<Recall | null>(null);
   const [upstream, setUpstream] = useState<{ pseudonym: string; trace: Upstream } | null>(null);
   const traceVial = (vial: Vial) => endpoints.recall({ vialId: vial.id }).then(setRecall).catch(report);
@@ -79,10 +113,68 @@ export function CellBankPage() {
     () => (selected ? endpoints.vials({ bankId: selected.id }) : Promise.resolve([] as Vial[])),
     [selected?.id],
   );
+  const changed = () => {
+    vials.reload();
+    banks.reload();
+    setPicked(null);
+    setFreezeAt(null);
+  };
+  const pickedNow = picked ? ((vials.data ?? []).find((v) => v.id === picked.id) ?? picked) : null;
   const boxes = [...new Set((vials.data ?? []).map((v) => `${v.tank} / ${v.rack} / ${v.box}`))];
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
-      <Card title={t('cellBank.title')}>
+      <Card
+        title={t('labForms.lines')}
+        extra={
+          canManage && (
+            <Button icon={<PlusOutlined />} onClick={() => setCreating('line')} data-testid="line-new">
+              {t('labForms.newLine')}
+            </Button>
+          )
+        }
+      >
+        <ErrorAlert error={lines.error} />
+        <Table<CellLine>
+          rowKey="id"
+          size="small"
+          loading={lines.loading}
+          dataSource={lines.data ?? []}
+          pagination={false}
+          data-testid="line-table"
+          columns={[
+            { title: t('labForms.lineCode'), dataIndex: 'code' },
+            { title: t('labForms.lineName'), dataIndex: 'name' },
+            { title: t('labForms.tissueSource'), dataIndex: 'tissueSource' },
+            { title: t('labForms.donorCode'), dataIndex: 'donorCode' },
+            {
+              title: t('labForms.donorEligibility'),
+              dataIndex: 'donorEligibility',
+              render: (e: CellLine['donorEligibility']) => (
+                <Tag color={e === 'eligible' ? 'green' : e === 'pending' ? 'orange' : 'red'}>
+                  {t(`labForms.eligibility.${e}`)}
+                </Tag>
+              ),
+            },
+            { title: t('labForms.consentReference'), dataIndex: 'consentReference' },
+            {
+              title: t('labForms.donorTesting'),
+              dataIndex: 'donorTesting',
+              render: (tests: CellLine['donorTesting']) =>
+                tests.map((x) => `${x.test}: ${x.result}`).join('; ') || '—',
+            },
+          ]}
+        />
+      </Card>
+      <Card
+        title={t('cellBank.title')}
+        extra={
+          canManage && (
+            <Button icon={<PlusOutlined />} onClick={() => setCreating('bank')} data-testid="bank-new">
+              {t('labForms.newBank')}
+            </Button>
+          )
+        }
+      >
         <ErrorAlert error={banks.error} />
         <Table<CellBank>
           rowKey="id"
@@ -140,12 +232,53 @@ export function CellBankPage() {
               </Descriptions>
               <BoxMap
                 vials={(vials.data ?? []).filter((v) => `${v.tank} / ${v.rack} / ${v.box}` === box)}
-                onPick={traceVial}
+                onPick={(v) => {
+                  setPicked(v);
+                  setFreezeAt(null);
+                }}
+                onPickEmpty={
+                  canManage && !selected.expired
+                    ? (position) => {
+                        const [tank = '', rack = '', boxName = ''] = box.split(' / ');
+                        setPicked(null);
+                        setFreezeAt({ tank, rack, box: boxName, position });
+                      }
+                    : undefined
+                }
               />
             </div>
           ))}
+          {pickedNow && (
+            <VialPanel
+              vial={pickedNow}
+              bank={selected}
+              batches={batches.data ?? []}
+              canManage={canManage}
+              onChanged={changed}
+              onTrace={() => traceVial(pickedNow)}
+            />
+          )}
+          {freezeAt && <FreezeIntoPosition bank={selected} place={freezeAt} onDone={changed} />}
         </Card>
       )}
+      <NewCellLine
+        open={creating === 'line'}
+        onClose={() => setCreating(null)}
+        onDone={() => {
+          setCreating(null);
+          lines.reload();
+        }}
+      />
+      <NewBank
+        open={creating === 'bank'}
+        lines={lines.data ?? []}
+        banks={banks.data ?? []}
+        onClose={() => setCreating(null)}
+        onDone={() => {
+          setCreating(null);
+          banks.reload();
+        }}
+      />
       {recall && (
         <Card title={t('cellBank.recallList')} data-testid="recall">
           <p>

@@ -1,5 +1,5 @@
-import { PrinterOutlined } from '@ant-design/icons';
-import { Button, Card, Descriptions, Table, Tag } from 'antd';
+import { FilePdfOutlined, PrinterOutlined } from '@ant-design/icons';
+import { Button, Card, Descriptions, Space, Table, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { useParams } from 'react-router-dom';
 import { endpoints } from '../api/endpoints';
@@ -25,9 +25,19 @@ export function CertificatePage() {
     <Card
       title={t('coa.title')}
       extra={
-        <Button icon={<PrinterOutlined />} onClick={() => window.print()} className="no-print">
-          {t('coa.print')}
-        </Button>
+        <Space className="no-print">
+          <Button
+            icon={<FilePdfOutlined />}
+            href={endpoints.certificatePdfUrl(batch.id)}
+            target="_blank"
+            data-testid="coa-pdf"
+          >
+            {t('labForms.pdf')}
+          </Button>
+          <Button icon={<PrinterOutlined />} onClick={() => window.print()}>
+            {t('coa.print')}
+          </Button>
+        </Space>
       }
       data-testid="certificate"
     >
@@ -78,6 +88,30 @@ export function CertificatePage() {
           },
         ]}
       />
+      {record.inbound && (
+        <>
+          <h4 style={{ marginTop: 16 }}>{t('labForms.custody')}</h4>
+          <ul data-testid="coa-custody">
+            {record.inbound.custody.map((c) => (
+              <li key={`${c.stage}:${c.direction}`}>
+                {t(`labForms.custodyStage.${c.stage}` as 'labForms.custodyStage.laboratory', {
+                  defaultValue: c.stage,
+                })}{' '}
+                {t(`labForms.direction.${c.direction as 'in'}`)} · {c.actorName} ·{' '}
+                {formatDateTime(c.scannedAt)}
+              </li>
+            ))}
+            {record.inbound.excursions.map((x) => (
+              <li key={x.deviationId}>
+                {t('labForms.excursionLine', { max: x.maxCelsius, limit: x.limitCelsius })} —{' '}
+                {x.status === 'open'
+                  ? t('batch.excursions.unassessed')
+                  : `${t('batch.excursions.assessed')}: ${x.assessment ?? ''}`}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
       <h4 style={{ marginTop: 16 }}>{t('batch.investigations')}</h4>
       <ul data-testid="coa-investigations">
         {record.investigations.map((i) => (

@@ -1,3 +1,4 @@
+import { can } from '@cgtlink/domain/access/index';
 import { Card, Empty, List, Select, Space, Tag } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -5,6 +6,8 @@ import { endpoints } from '../api/endpoints';
 import type { LeveyJennings, Trend } from '../api/types';
 import { ErrorAlert } from '../components/errors';
 import { useLoad } from '../components/useLoad';
+import { usePrincipal } from '../session/SessionContext';
+import { ControlRunEntry } from './ControlRunEntry';
 
 const WIDTH = 820;
 const HEIGHT = 280;
@@ -131,10 +134,17 @@ export function ControlChartsPage() {
   const specs = useLoad(() => endpoints.specifications(), []);
   const [materialId, setMaterialId] = useState<string>();
   const chosen = materialId ?? materials.data?.[0]?.id;
-  const chart = useLoad(
+  const loadedChart = useLoad(
     () => (chosen ? endpoints.leveyJennings(chosen) : Promise.resolve(undefined)),
     [chosen],
   );
+  const principal = usePrincipal();
+  // A run just entered answers with the chart judged again; it shows until another material is chosen.
+  const [entered, setEntered] = useState<LeveyJennings>();
+  const chart = {
+    ...loadedChart,
+    data: entered && entered.material.id === chosen ? entered : loadedChart.data,
+  };
   const inForce = (specs.data ?? []).filter((s) => s.status === 'approved');
   const [productCode, setProductCode] = useState<string>();
   const product = productCode ?? inForce[0]?.productCode;
@@ -183,6 +193,7 @@ export function ControlChartsPage() {
                 })}`}
             </p>
             <LeveyJenningsChart chart={chart.data} />
+            {can(principal, 'qc.enter') && <ControlRunEntry chart={chart.data} onChart={setEntered} />}
             <List
               size="small"
               header={t('charts.violations')}

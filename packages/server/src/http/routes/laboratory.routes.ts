@@ -14,6 +14,7 @@ import {
   DispatchBody,
   Disposition,
   ExcursionAssessment,
+  FreezeBody,
   ImportBody,
   ImportOut,
   InvestigationOut,
@@ -113,6 +114,25 @@ export const laboratoryRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
       },
     },
     async (request) => platform.batches.record(contextOf(request), request.params.id),
+  );
+  app.get(
+    '/api/batches/:id/certificate.pdf',
+    {
+      schema: {
+        tags,
+        summary:
+          'The certificate of analysis as a PDF: results against limits, signatures, chain of identity (CJK font read at run time)',
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      const { pdf, font } = await platform.batches.certificatePdf(contextOf(request), request.params.id);
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `inline; filename="certificate-${request.params.id}.pdf"`)
+        .header('x-cgtlink-pdf-font', font)
+        .send(pdf);
+    },
   );
   app.post(
     '/api/batches/:id/steps',
@@ -309,19 +329,29 @@ export const laboratoryRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
     {
       schema: {
         tags,
-        summary: 'Thaw or discard a stored vial',
+        summary: 'Thaw, discard or issue (to a batch of its working bank) one stored vial',
         params: IdParams,
         body: VialEventBody,
         response: { 200: VialOut },
       },
     },
-    async (request) =>
-      platform.cellBank.vialEvent(
-        contextOf(request),
-        request.params.id,
-        request.body.kind,
-        request.body.note,
-      ),
+    async (request) => platform.cellBank.vialEvent(contextOf(request), request.params.id, request.body),
+  );
+  app.post(
+    '/api/cell-banks/:id/vials',
+    {
+      schema: {
+        tags,
+        summary: 'Freeze more vials of a lot into empty box positions',
+        params: IdParams,
+        body: FreezeBody,
+        response: { 201: z.array(VialOut) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await platform.cellBank.freeze(contextOf(request), request.params.id, request.body)),
   );
   app.get(
     '/api/traceability/recall',
