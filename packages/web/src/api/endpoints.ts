@@ -18,6 +18,8 @@ import type {
   ImportRequest,
   Investigation,
   InvestigationPatch,
+  KoosCreate,
+  KoosResponse,
   LeveyJennings,
   MonitoringReport,
   Observation,
@@ -147,7 +149,7 @@ export const endpoints = {
     api.get<LeveyJennings>(`/api/control-materials/${encodeURIComponent(id)}/levey-jennings`),
   trend: (productCode: string, parameter: string) =>
     api.get<Trend>('/api/trends', { productCode, parameter }),
-  runMonitoring: (expectedPerPatientYear: number) =>
+  runMonitoring: (expectedPerPatientYear: number | null) =>
     api.post<MonitoringReport>('/api/safety/monitoring', { expectedPerPatientYear }),
   overdueVisits: () => api.get<OverdueVisit[]>('/api/followup/overdue-visits'),
   attendVisit: (id: string, attendedOn: string, version: number) =>
@@ -165,4 +167,11 @@ export const endpoints = {
   reportTransfusion: (body: TransfusionCreate) => api.post<unknown>('/api/transfusion-diary', body),
   confirmTransfusion: (id: string, version: number) =>
     api.post<unknown>(`/api/transfusions/${encodeURIComponent(id)}/confirm`, { version }),
+  // follow-up measures (0013): sets of observations, KOOS questionnaires, the filing's expected rate
+  addObservations: (patientId: string, observations: ObservationCreate[]) =>
+    api.post<Observation[]>(`/api/patients/${encodeURIComponent(patientId)}/observations/batch`, {
+      observations,
+    }),
+  koos: (patientId: string) => api.get<KoosResponse[]>(`/api/patients/${encodeURIComponent(patientId)}/koos`),
+  reportKoos: (body: KoosCreate) => api.post<KoosResponse>('/api/koos-responses', body),
 };

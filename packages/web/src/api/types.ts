@@ -57,3 +57,8 @@ export type LeveyJennings = Lab.LeveyJennings;
 export type Trend = Lab.Trend;
 export type MonitoringReport = z.infer<typeof Followup.MonitoringOut>;
 export type OverdueVisit = z.infer<typeof Followup.OverdueVisitOut>;
+
+// follow-up measures (0013)
+export type Measures = NonNullable<FollowupSummary['measures']>;
+export type KoosResponse = z.infer<typeof Followup.KoosOut>;
+export type KoosCreate = z.input<typeof Followup.KoosCreate>;

@@ -1,3 +1,4 @@
+import { measuresEn } from './measures';
 import { pathwayEn } from './pathway';
 import type { zhCN } from './zh-CN';
 
@@ -575,4 +576,5 @@ export const en: Messages<typeof zhCN> = {
     observed: 'Serious events',
   },
   pathway: pathwayEn,
+  measures: measuresEn,
 };

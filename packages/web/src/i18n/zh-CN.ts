@@ -1,3 +1,4 @@
+import { measuresZhCN } from './measures';
 import { pathwayZhCN } from './pathway';
 
 /** 简体中文（默认语言）。键与 en.ts 完全一致，由 test/i18n.test.ts 检查。 */
@@ -570,4 +571,5 @@ export const zhCN = {
     observed: '严重事件数',
   },
   pathway: pathwayZhCN,
+  measures: measuresZhCN,
 } as const;
