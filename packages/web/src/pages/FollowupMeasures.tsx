@@ -63,6 +63,7 @@ function SetModal({
   onClose,
   error,
   onOk,
+  onAfterClose,
   children,
 }: {
   title: string;
@@ -71,6 +72,8 @@ function SetModal({
   onClose(): void;
   error: unknown;
   onOk(): void;
+  /** Clears the form so that the next opening starts afresh. */
+  onAfterClose(): void;
   children: React.ReactNode;
 }) {
   const { t } = useTranslation();
@@ -80,6 +83,7 @@ function SetModal({
       title={title}
       onCancel={onClose}
       onOk={onOk}
+      afterClose={onAfterClose}
       okButtonProps={{ 'data-testid': `${testId}-submit` } as ButtonProps}
       destroyOnHidden
       okText={t('common.save')}
@@ -126,6 +130,10 @@ export function VitalsForm({ patientId, open, onClose, onDone }: FormProps) {
       onClose={onClose}
       error={error}
       onOk={() => form.submit()}
+      onAfterClose={() => {
+        form.resetFields();
+        setError(null);
+      }}
     >
       <Form
         form={form}
@@ -226,6 +234,10 @@ export function ImagingForm({ patientId, open, onClose, onDone }: FormProps) {
       onClose={onClose}
       error={error}
       onOk={() => form.submit()}
+      onAfterClose={() => {
+        form.resetFields();
+        setError(null);
+      }}
     >
       <Form
         form={form}
@@ -326,6 +338,10 @@ export function ScoresForm({ patientId, open, onClose, onDone }: FormProps) {
       onClose={onClose}
       error={error}
       onOk={() => form.submit()}
+      onAfterClose={() => {
+        form.resetFields();
+        setError(null);
+      }}
     >
       <Form
         form={form}
