@@ -85,6 +85,18 @@ describe.each(ENGINES)('follow-up measures: vitals, imaging, scores, KOOS and mo
     await t?.close();
   });
 
+  it('documents the new routes in the OpenAPI document', async () => {
+    const doc = (await t.app.inject({ method: 'GET', url: '/api/openapi.json' })).json();
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/patients/{patientId}/observations/batch',
+        '/api/patients/{patientId}/koos',
+        '/api/koos-responses',
+        '/api/filings/{id}/expected-serious-rate',
+      ]),
+    );
+  });
+
   it('records a set of vitals at once, converting units (98.6 °F → 37 °C, 16 kPa → 120 mmHg) with LOINC codes', async () => {
     const res = await call('dr.zhou', 'POST', `/api/patients/${li}/observations/batch`, {
       observations: [
