@@ -77,3 +77,46 @@ describe('follow-up measures on the hospital follow-up page', () => {
     await context.close();
   });
 });
+
+describe('the knee questionnaire on the patient end', () => {
+  it('a guardian answers KOOS items on a phone; the scores reach the hospital’s follow-up page', async () => {
+    const patient = await newPage(browser, baseUrl);
+    await patient.page.setViewportSize({ width: 390, height: 844 });
+    await signIn(patient.page, 'guardian.li');
+    await patient.page.goto('/my-health');
+    const card = patient.page.getByTestId('koos-card');
+    await card.locator('.ant-collapse-header').filter({ hasText: '生活质量' }).click();
+    // Every quality-of-life item "1": 100 − 1 × 25 = 75.
+    for (let i = 1; i <= 4; i++) {
+      await patient.page.getByTestId(`koos-qol-${i}`).getByText('1 轻', { exact: true }).click();
+    }
+    await patient.page.getByTestId('koos-submit').click();
+    await patient.page.getByTestId('koos-mine').getByText('生活质量 75').waitFor();
+    await patient.context.close();
+
+    const hospital = await newPage(browser, baseUrl);
+    await signIn(hospital.page, 'dr.zhou');
+    await hospital.page
+      .getByRole('row', { name: /李小明/ })
+      .getByTestId('patient-open')
+      .click();
+    await hospital.page.getByTestId('patient-followup').click();
+    await hospital.page.getByTestId('followup-page').waitFor();
+    if (await hospital.page.getByTestId('enrol-form').isVisible()) {
+      await hospital.page.getByTestId('enrol-product').fill('NS-β-globin LVV CD34+');
+      await hospital.page.getByTestId('enrol-date').click();
+      await hospital.page.getByTestId('enrol-date').fill('2025-01-01');
+      await hospital.page.keyboard.press('Enter');
+      const enrolSubmit = hospital.page.getByTestId('enrol-submit');
+      if (await enrolSubmit.isVisible()) await enrolSubmit.click().catch(() => undefined);
+    }
+    const change = hospital.page.getByTestId('koos-change');
+    await change
+      .getByRole('row', { name: /生活质量/ })
+      .getByText('75.0')
+      .first()
+      .waitFor();
+    expect(await hospital.page.getByTestId('chart-koos').locator('circle').count()).toBe(1);
+    await hospital.context.close();
+  });
+});
