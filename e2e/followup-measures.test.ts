@@ -102,7 +102,10 @@ describe('the knee questionnaire on the patient end', () => {
       .click();
     await hospital.page.getByTestId('patient-followup').click();
     await hospital.page.getByTestId('followup-page').waitFor();
-    if (await hospital.page.getByTestId('enrol-form').isVisible()) {
+    // Another browser test may have enrolled the patient already; otherwise enrol here.
+    const enrolForm = hospital.page.getByTestId('enrol-form');
+    await hospital.page.getByTestId('measures-card').or(enrolForm).waitFor();
+    if (await enrolForm.isVisible()) {
       await hospital.page.getByTestId('enrol-product').fill('NS-β-globin LVV CD34+');
       await hospital.page.getByTestId('enrol-date').click();
       await hospital.page.getByTestId('enrol-date').fill('2025-01-01');
