@@ -7,6 +7,7 @@ import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { AlertService } from './followup/alert.service';
 import { FollowupService } from './followup/followup.service';
+import { KoosService } from './followup/koos.service';
 import { SafetyMonitorService } from './followup/safety-monitor.service';
 import { SymptomService } from './followup/symptom.service';
 import { DonorService } from './hla/donor.service';
@@ -50,6 +51,7 @@ export interface Platform {
   symptoms: SymptomService;
   alerts: AlertService;
   safetyMonitor: SafetyMonitorService;
+  koos: KoosService;
   charts: ChartService;
   // HLA typings, donors, family work-up and registry search (issue 5).
   hlaReference: HlaReference;
@@ -103,6 +105,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     symptoms: new SymptomService(db),
     alerts: new AlertService(db),
     safetyMonitor: new SafetyMonitorService(db),
+    koos: new KoosService(db),
     charts: new ChartService(db),
     hlaReference,
     donors,

@@ -5,6 +5,7 @@ export * from './endpoints';
 export * from './expedited';
 export * from './grade-proposal';
 export * from './graded-forms';
+export * from './measures';
 export * from './pro-ctcae';
 export * from './registry-monitor';
 export * from './schedule';

@@ -1,5 +1,6 @@
 import { DomainInputError, requirePositive } from '../grading/input';
 import { type Disproportionality, disproportionality } from '../signals/disproportionality';
+import { DEFAULT_STARTS, fitPrior, type GammaMixturePrior, posteriorScores } from '../signals/mgps';
 import { cusum, maxSprtCriticalValue, maxSprtMonitor, poissonCusumReference } from '../signals/sequential';
 
 /**
@@ -21,6 +22,39 @@ export interface ProductEventSignal extends Disproportionality {
   readonly b: number;
   readonly c: number;
   readonly d: number;
+  /** MGPS empirical-Bayes geometric mean of the observed/expected ratio and its 90% interval (DuMouchel 1999). */
+  readonly ebgm: number;
+  readonly eb05: number;
+  readonly eb95: number;
+  /** EB05 ≥ 2: the lower 5% bound of the ratio is at least twice the expected (Szarfman et al. 2002). */
+  readonly ebSignal: boolean;
+}
+
+/** DuMouchel's (1999) published prior, used when the registry has too few pairs to fit one. */
+export const DUMOUCHEL_PRIOR: GammaMixturePrior = DEFAULT_STARTS[0] as GammaMixturePrior;
+/** Pairs needed before the gamma-mixture prior is fitted to the registry itself. */
+export const MIN_PAIRS_TO_FIT_PRIOR = 20;
+
+/**
+ * The MGPS prior for a registry's pairs: fitted by maximum likelihood when there are enough pairs, otherwise
+ * DuMouchel's published prior (a fit on a handful of pairs is unstable).
+ */
+export function registryPrior(
+  counts: readonly number[],
+  expected: readonly number[],
+): { prior: GammaMixturePrior; fitted: boolean } {
+  if (counts.length >= MIN_PAIRS_TO_FIT_PRIOR) {
+    try {
+      const fit = fitPrior(counts, expected);
+      return {
+        prior: { alpha1: fit.alpha1, beta1: fit.beta1, alpha2: fit.alpha2, beta2: fit.beta2, p: fit.p },
+        fitted: true,
+      };
+    } catch {
+      // No convergence from any start: the published prior below.
+    }
+  }
+  return { prior: DUMOUCHEL_PRIOR, fitted: false };
 }
 
 /**
@@ -43,13 +77,33 @@ export function productEventSignals(reports: readonly SafetyReport[]): ProductEv
     pairs.set(key, pair);
   }
   if (byProduct.size < 2) return [];
+  const list = [...pairs.values()];
+  // E = product margin × event margin / total, as the 2×2 table's expected count.
+  const expected = list.map(({ product, term }) => (byProduct.get(product)! * byTerm.get(term)!) / total);
+  const { prior } = registryPrior(
+    list.map((p) => p.a),
+    expected,
+  );
   const out: ProductEventSignal[] = [];
-  for (const { product, term, a } of pairs.values()) {
+  for (const [i, { product, term, a }] of list.entries()) {
     const b = byProduct.get(product)! - a;
     const c = byTerm.get(term)! - a;
     const d = total - a - b - c;
+    const eb = posteriorScores(prior, a, expected[i]!);
     // A zero cell makes the ROR infinite; those pairs are still listed with PRR and IC.
-    out.push({ product, term, a, b, c, d, ...disproportionality({ a, b, c, d }) });
+    out.push({
+      product,
+      term,
+      a,
+      b,
+      c,
+      d,
+      ...disproportionality({ a, b, c, d }),
+      ebgm: eb.ebgm,
+      eb05: eb.eb05,
+      eb95: eb.eb95,
+      ebSignal: eb.eb05 >= 2,
+    });
   }
   return out.sort((x, y) => Number(y.evans) - Number(x.evans) || y.ic025 - x.ic025 || y.a - x.a);
 }

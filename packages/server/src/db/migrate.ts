@@ -6,6 +6,7 @@ import * as m0004 from './migrations/0004_patient_history';
 import * as m0010 from './migrations/0010_laboratory';
 import * as m0011 from './migrations/0011_followup';
 import * as m0012 from './migrations/0012_hla';
+import * as m0013 from './migrations/0013_followup_measures';
 import * as m0014 from './migrations/0014_laboratory_links';
 import * as m0015 from './migrations/0015_pathway_sources';
 import * as m0022 from './migrations/0022_audit_digest';
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0010_laboratory': m0010,
   '0011_followup': m0011,
   '0012_hla': m0012,
+  '0013_followup_measures': m0013,
   '0014_laboratory_links': m0014,
   '0015_pathway_sources': m0015,
   '0022_audit_digest': m0022,

@@ -119,7 +119,8 @@ export interface Schema
     LaboratorySchema,
     FollowupSchema,
     HlaSchema,
-    PathwaySourcesSchema {
+    PathwaySourcesSchema,
+    FollowupMeasuresSchema {
   organization: OrganizationTable;
   app_user: AppUserTable;
   session: SessionTable;
@@ -860,4 +861,32 @@ export interface TherapyLotTable extends TherapyLinked {
 export interface PathwaySourcesSchema {
   therapy_donor: TherapyDonorTable;
   therapy_lot: TherapyLotTable;
+}
+
+// ---- 0013_followup_measures: observation method and patient KOOS, filing expected serious-event rate ----
+// (declaration merging adds the new columns to the tables declared above)
+
+export interface ObservationTable {
+  method: string | null;
+  koos_response_id: Uuid | null;
+}
+
+export interface FilingTable {
+  expected_serious_per_patient_year: number | null;
+}
+
+export interface KoosResponseTable {
+  id: Generated<Uuid>;
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  answered_on: string;
+  items: Json;
+  scores: Json;
+  source: string;
+  reported_by: Uuid;
+  created_at: Timestamp;
+}
+
+export interface FollowupMeasuresSchema {
+  koos_response: KoosResponseTable;
 }

@@ -1,7 +1,14 @@
 import { can, type Principal } from '@cgtlink/domain/access/index';
 import type { Action } from '@cgtlink/domain/access/policy';
 import type { GraftSource } from '@cgtlink/domain/clinical/engraftment';
-import { canonicalUnitOf, type LabCode, labCodeInfo, toCanonicalLab } from '@cgtlink/domain/followup/catalog';
+import {
+  canonicalUnitOf,
+  checkMethod,
+  type LabCode,
+  labCodeInfo,
+  type ObservationCategory,
+  toCanonicalLab,
+} from '@cgtlink/domain/followup/catalog';
 import { grade3Event, type Warning } from '@cgtlink/domain/followup/early-warning';
 import { computeEndpoints, type Endpoints, laboratoryWarnings } from '@cgtlink/domain/followup/endpoints';
 import {
@@ -17,6 +24,12 @@ import {
   proposeGradeFromLab,
 } from '@cgtlink/domain/followup/grade-proposal';
 import { type GradedForm, gradeForm } from '@cgtlink/domain/followup/graded-forms';
+import {
+  computeMeasureEndpoints,
+  type GvhdEventRecord,
+  isGvhdTerm,
+  type MeasureEndpoints,
+} from '@cgtlink/domain/followup/measures';
 import {
   followUpSchedule,
   isLostToFollowUp,
@@ -70,7 +83,10 @@ export interface Observation {
   id: string;
   patientId: string;
   code: LabCode;
+  category: ObservationCategory;
   loinc: string | null;
+  /** Acquisition method (liver iron by MRI: R2 or R2*), else null. */
+  method: string | null;
   value: number;
   unit: string;
   valueCanonical: number;
@@ -137,11 +153,13 @@ export interface NewObservation {
   lln?: number | null | undefined;
   uln?: number | null | undefined;
   limitUnit?: string | null | undefined;
+  method?: string | null | undefined;
 }
 
 export interface ObservationCorrection {
   value?: number | undefined;
   unit?: string | undefined;
+  method?: string | null | undefined;
   observedOn?: string | undefined;
   status?: 'final' | 'entered-in-error' | undefined;
   version: number;
@@ -413,6 +431,38 @@ export class FollowupService {
   }
 
   /**
+   * Records several observations of one patient at once, all or nothing (a set of vital signs, or bilirubin,
+   * creatinine and INR for a MELD); a bad entry refuses the whole set, naming it (`observations[2].value`).
+   */
+  async addObservations(
+    ctx: RequestContext,
+    patientId: string,
+    inputs: NewObservation[],
+    source: 'manual' | 'csv' | 'api' | 'seed' = 'api',
+  ): Promise<Observation[]> {
+    require(ctx.principal, 'followup.write', 'record observations');
+    if (inputs.length === 0) throw new InvalidInput('observations', 'give at least one observation');
+    const values = inputs.map((input, i) => {
+      try {
+        return normalizeObservation(input);
+      } catch (error) {
+        if (error instanceof InvalidInput) {
+          const e = (error.extra.errors as { field: string; message: string }[])[0]!;
+          throw new InvalidInput(`observations[${i}].${e.field}`, e.message);
+        }
+        throw error;
+      }
+    });
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const patient = await this.#patient(tx, ctx.principal, patientId);
+      const out: Observation[] = [];
+      for (const v of values) out.push(await this.#insertObservation(tx, ctx, patient, v, source));
+      await this.#raiseLaboratoryWarnings(tx, ctx, patient);
+      return out;
+    });
+  }
+
+  /**
    * Imports laboratory results from CSV text (header `code,value,unit,observedOn` and optionally `lln`, `uln`,
    * `limitUnit`), all or nothing: one bad row refuses the whole file, naming the row and the field
    * (`rows[3].unit`, counting data rows from 1).
@@ -445,6 +495,7 @@ export class FollowupService {
           lln: number('lln', false),
           uln: number('uln', false),
           limitUnit: row.limitUnit?.trim() || null,
+          method: row.method?.trim() || null,
         });
       } catch (error) {
         if (error instanceof InvalidInput) {
@@ -519,6 +570,7 @@ export class FollowupService {
         lln,
         uln,
         limitUnit: canonicalUnit,
+        method: input.method === undefined ? before.method : input.method,
       });
       const row = await tx
         .updateTable('observation')
@@ -752,6 +804,9 @@ export class FollowupService {
       const adverseEvents = await this.#adverseEvents(tx, patientId);
       const enrolment = enrolmentRow ? enrolmentOf(enrolmentRow) : null;
       const endpoints = enrolment ? endpointsOf(enrolment, observations, transfusions) : null;
+      const measures = enrolment
+        ? measuresOf(enrolment, observations, await this.#gvhdEvents(tx, adverseEvents))
+        : null;
       await appendAudit(tx, ctx, {
         action: 'read',
         entityType: 'followup',
@@ -780,8 +835,43 @@ export class FollowupService {
         }),
         adverseEvents,
         endpoints,
+        measures,
       };
     });
+  }
+
+  /** The patient's GVHD events with the grade changes of their follow-up reports, oldest report first. */
+  async #gvhdEvents(tx: Tx, events: AdverseEvent[]): Promise<GvhdEventRecord[]> {
+    const gvhd = events.filter((e) => isGvhdTerm(e.term));
+    if (gvhd.length === 0) return [];
+    const reports = await tx
+      .selectFrom('adverse_event_followup')
+      .select(['adverse_event_id', 'reported_on', 'changes'])
+      .where(
+        'adverse_event_id',
+        'in',
+        gvhd.map((e) => e.id),
+      )
+      .orderBy('reported_on')
+      .orderBy('created_at')
+      .execute();
+    return gvhd.map((e) => ({
+      id: e.id,
+      term: e.term,
+      onsetDate: e.onsetDate,
+      resolutionDate: e.resolutionDate,
+      grade: e.grade,
+      followUps: reports
+        .filter((r) => r.adverse_event_id === e.id)
+        .map((r) => {
+          const c = jsonOf<{ grade?: number; fromGrade?: number }>(r.changes);
+          return {
+            date: r.reported_on,
+            ...(c.grade !== undefined ? { grade: c.grade } : {}),
+            ...(c.fromGrade !== undefined ? { fromGrade: c.fromGrade } : {}),
+          };
+        }),
+    }));
   }
 
   /** The automatic CTCAE proposal for one laboratory result (null when CTCAE does not grade the code). */
@@ -989,7 +1079,11 @@ export class FollowupService {
         }),
       );
       const changes: Record<string, unknown> = {};
-      if (decision && decision.grade !== before.grade) changes.grade = decision.grade;
+      if (decision && decision.grade !== before.grade) {
+        changes.grade = decision.grade;
+        // The grade replaced, so that a grade history can start from the grade at onset.
+        changes.fromGrade = before.grade;
+      }
       if (input.outcome && input.outcome !== before.outcome) changes.outcome = input.outcome;
       if (input.resolutionDate !== undefined && input.resolutionDate !== before.resolution_date)
         changes.resolutionDate = input.resolutionDate;
@@ -1251,6 +1345,7 @@ export class FollowupService {
 function pick(o: Observation) {
   return {
     code: o.code,
+    method: o.method,
     value: o.value,
     unit: o.unit,
     valueCanonical: o.valueCanonical,
@@ -1275,6 +1370,7 @@ export function normalizeObservation(input: NewObservation) {
       ? null
       : checked(() => toCanonicalLab(info.code, input.uln as number, limitUnit, 'uln'));
   if (lln !== null && uln !== null && lln >= uln) throw new InvalidInput('lln', 'must be below uln');
+  const method = checked(() => checkMethod(info.code, input.method));
   checkDate(input.observedOn, 'observedOn', todayIso());
   return {
     code: info.code,
@@ -1286,6 +1382,7 @@ export function normalizeObservation(input: NewObservation) {
     lln_canonical: lln,
     uln_canonical: uln,
     observed_on: input.observedOn,
+    method,
   };
 }
 
@@ -1345,7 +1442,9 @@ function observationOf(r: ObservationRow): Observation {
     id: r.id,
     patientId: r.patient_id,
     code: r.code as LabCode,
+    category: labCodeInfo(r.code).category,
     loinc: r.loinc,
+    method: r.method,
     value: r.value,
     unit: r.unit,
     valueCanonical: r.value_canonical,
@@ -1383,7 +1482,17 @@ function transfusionOf(r: {
   };
 }
 
-function endpointInputOf(enrolment: Enrolment, observations: Observation[], transfusions: Transfusion[]) {
+/** What the end points read of an observation. */
+type ObservationValues = Pick<
+  Observation,
+  'code' | 'observedOn' | 'valueCanonical' | 'ulnCanonical' | 'status'
+>;
+
+function endpointInputOf(
+  enrolment: Enrolment,
+  observations: ObservationValues[],
+  transfusions: Transfusion[],
+) {
   return {
     infusionDate: enrolment.infusionDate,
     graftSource: enrolment.graftSource,
@@ -1400,10 +1509,27 @@ function endpointInputOf(enrolment: Enrolment, observations: Observation[], tran
 /** The end points, recomputed from the raw records on every call. */
 export function endpointsOf(
   enrolment: Enrolment,
-  observations: Observation[],
+  observations: ObservationValues[],
   transfusions: Transfusion[],
 ): Endpoints {
   return checked(() => computeEndpoints(endpointInputOf(enrolment, observations, transfusions)));
+}
+
+/** The measures' end points (iron, GVHD, MELD, KOOS), recomputed from the raw records on every call. */
+export function measuresOf(
+  enrolment: Enrolment,
+  observations: Observation[],
+  gvhdEvents: GvhdEventRecord[],
+): MeasureEndpoints {
+  return checked(() =>
+    computeMeasureEndpoints({
+      infusionDate: enrolment.infusionDate,
+      labs: observations
+        .filter((o) => o.status === 'final')
+        .map((o) => ({ code: o.code, date: o.observedOn, value: o.valueCanonical })),
+      gvhdEvents,
+    }),
+  );
 }
 
 /**

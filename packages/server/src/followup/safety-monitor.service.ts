@@ -10,12 +10,16 @@ import { appendAudit } from '../audit/audit-log';
 import type { RequestContext } from '../context';
 import type { Schema } from '../db/schema';
 import { type Tx, withPrincipal } from '../db/scoped';
-import { Forbidden } from '../errors';
+import { Conflict, Forbidden, NotFound } from '../errors';
 import { checked, todayIso } from './followup.service';
 
 export interface ProductMonitor extends MonitorResult {
   product: string;
   patients: number;
+  /** The expected serious-event rate per patient-year the product is monitored against, or null when none is known. */
+  expectedPerPatientYear: number | null;
+  /** Where the rate comes from: the product's filing, the fallback given with the run, or nowhere (not monitored). */
+  expectedSource: 'filing' | 'fallback' | 'none';
 }
 
 /** A signal with infinite or undefined measures (a zero cell of the 2×2 table) shown as null. */
@@ -30,7 +34,8 @@ function finite(s: ProductEventSignal): SignalOut {
 
 export interface MonitoringReport {
   asOf: string;
-  expectedPerPatientYear: number;
+  /** The fallback rate for products whose filing declares none (null when none was given). */
+  expectedPerPatientYear: number | null;
   signals: SignalOut[];
   products: ProductMonitor[];
   raised: number;
@@ -53,7 +58,60 @@ export class SafetyMonitorService {
     private readonly today: () => string = todayIso,
   ) {}
 
-  async run(ctx: RequestContext, input: { expectedPerPatientYear: number }): Promise<MonitoringReport> {
+  /**
+   * Declares the serious-event rate a filing's reference data expect (per patient-year), which the monitoring
+   * compares the product against: the filing hospital or the regulator; optimistic locking on the filing.
+   */
+  async setExpectedRate(
+    ctx: RequestContext,
+    filingId: string,
+    input: { expectedSeriousPerPatientYear: number | null; version: number },
+  ) {
+    if (!can(ctx.principal, 'filing.submit') && !can(ctx.principal, 'filing.review')) {
+      throw new Forbidden('only the filing hospital or the regulator sets the expected serious-event rate');
+    }
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
+      const before = await tx
+        .selectFrom('filing')
+        .select(['id', 'product_name', 'expected_serious_per_patient_year', 'version'])
+        .where('id', '=', filingId)
+        .executeTakeFirst();
+      if (!before) throw new NotFound('filing');
+      const row = await tx
+        .updateTable('filing')
+        .set({
+          expected_serious_per_patient_year: input.expectedSeriousPerPatientYear,
+          version: before.version + 1,
+          updated_at: new Date(),
+        })
+        .where('id', '=', filingId)
+        .where('version', '=', input.version)
+        .returning(['id', 'product_name', 'expected_serious_per_patient_year', 'version'])
+        .executeTakeFirst();
+      if (!row) {
+        throw new Conflict('the filing was changed by someone else; reload it', { version: before.version });
+      }
+      await appendAudit(tx, ctx, {
+        action: 'update',
+        entityType: 'filing',
+        entityId: filingId,
+        oldValues: { expectedSeriousPerPatientYear: before.expected_serious_per_patient_year },
+        newValues: { expectedSeriousPerPatientYear: row.expected_serious_per_patient_year },
+      });
+      return {
+        id: row.id,
+        productName: row.product_name,
+        expectedSeriousPerPatientYear: row.expected_serious_per_patient_year,
+        version: row.version,
+      };
+    });
+  }
+
+  async run(
+    ctx: RequestContext,
+    input: { expectedPerPatientYear?: number | null | undefined },
+  ): Promise<MonitoringReport> {
+    const fallback = input.expectedPerPatientYear ?? null;
     if (!can(ctx.principal, 'safety.monitor'))
       throw new Forbidden('only the regulator monitors the registry');
     const asOf = this.today();
@@ -68,8 +126,20 @@ export class SafetyMonitorService {
       );
       const enrolments = await tx
         .selectFrom('followup_enrolment')
-        .select(['product_name', 'infusion_date', 'status', 'updated_at'])
+        .select(['product_name', 'filing_id', 'infusion_date', 'status', 'updated_at'])
         .execute();
+      const filings = await tx
+        .selectFrom('filing')
+        .select(['id', 'product_name', 'expected_serious_per_patient_year', 'updated_at'])
+        .where('expected_serious_per_patient_year', 'is not', null)
+        .orderBy('updated_at', 'desc')
+        .execute();
+      // The rate of the filing the patients were enrolled under, else of the latest filing of that product.
+      const rateOf = (product: string, filingIds: (string | null)[]): number | null => {
+        const linked = filings.find((f) => filingIds.includes(f.id));
+        const named = filings.find((f) => f.product_name === product);
+        return (linked ?? named)?.expected_serious_per_patient_year ?? null;
+      };
       const products = [...new Set(enrolments.map((e) => e.product_name))].sort();
       const current = monthOf(asOf);
       const monitors: ProductMonitor[] = products.map((product) => {
@@ -93,10 +163,36 @@ export class SafetyMonitorService {
           patientMonths: exposure.get(month) ?? 0,
           seriousEvents: serious.get(month) ?? 0,
         }));
-        const result = checked(() =>
-          seriousEventMonitor({ months, expectedPerPatientYear: input.expectedPerPatientYear }),
+        const declared = rateOf(
+          product,
+          mine.map((e) => e.filing_id),
         );
-        return { product, patients: mine.length, ...result };
+        const rate = declared ?? fallback;
+        const expectedSource = declared !== null ? 'filing' : fallback !== null ? 'fallback' : 'none';
+        const result: MonitorResult =
+          rate === null
+            ? {
+                months: months.map((m) => ({
+                  month: m.month,
+                  observed: m.seriousEvents,
+                  expected: 0,
+                  cusum: 0,
+                  llr: 0,
+                })),
+                cusumReference: null,
+                cusumLimit: 4,
+                criticalValue: null,
+                cusumAlarm: null,
+                maxSprtSignal: null,
+              }
+            : checked(() => seriousEventMonitor({ months, expectedPerPatientYear: rate }));
+        return {
+          product,
+          patients: mine.length,
+          expectedPerPatientYear: rate,
+          expectedSource,
+          ...result,
+        };
       });
       let raised = 0;
       for (const m of monitors) {
@@ -131,20 +227,30 @@ export class SafetyMonitorService {
           `${s.product} – ${s.term}: PRR ${s.prr.toFixed(2)}, χ² ${s.prrChisq.toFixed(1)}, ${s.a} reports (Evans criteria)`,
         );
       }
+      for (const s of signals.filter((x) => x.ebSignal)) {
+        raised += await this.#raise(
+          tx,
+          ctx,
+          `registry:${s.product}:eb05:${s.term}`,
+          'disproportionality',
+          s.product,
+          `${s.product} – ${s.term}: EBGM ${s.ebgm.toFixed(2)}, EB05 ${s.eb05.toFixed(2)} ≥ 2 (MGPS)`,
+        );
+      }
       await appendAudit(tx, ctx, {
         action: 'read',
         entityType: 'safety_monitoring',
         entityId: null,
         newValues: {
           asOf,
-          expectedPerPatientYear: input.expectedPerPatientYear,
+          expectedPerPatientYear: fallback,
           products: products.length,
           raised,
         },
       });
       return {
         asOf,
-        expectedPerPatientYear: input.expectedPerPatientYear,
+        expectedPerPatientYear: fallback,
         signals: signals.map(finite),
         products: monitors,
         raised,

@@ -1,4 +1,4 @@
-import { LAB_CODES } from '@cgtlink/domain/followup/catalog';
+import { OBSERVATION_CODES } from '@cgtlink/domain/followup/catalog';
 import { CAUSALITY, SERIOUSNESS_CRITERIA } from '@cgtlink/domain/followup/expedited';
 import { GRADED_FORMS } from '@cgtlink/domain/followup/graded-forms';
 import { PRO_SYMPTOMS } from '@cgtlink/domain/followup/pro-ctcae';
@@ -33,17 +33,20 @@ export const EnrolmentOut = z.object({
 });
 
 export const ObservationCreate = z.strictObject({
-  code: z.enum(LAB_CODES),
+  code: z.enum(OBSERVATION_CODES),
   value: z.number().finite(),
   unit: z.string().trim().min(1).max(32),
   observedOn: IsoDate,
   lln: z.number().finite().nullish(),
   uln: z.number().finite().nullish(),
   limitUnit: z.string().trim().min(1).max(32).nullish(),
+  /** Liver iron by MRI: R2 or R2* (required for lic-mri, refused elsewhere). */
+  method: z.enum(['R2', 'R2*']).nullish(),
 });
 export const ObservationPatch = z.strictObject({
   value: z.number().finite().optional(),
   unit: z.string().trim().min(1).max(32).optional(),
+  method: z.enum(['R2', 'R2*']).nullish(),
   observedOn: IsoDate.optional(),
   status: z.enum(['final', 'entered-in-error']).optional(),
   version: z.number().int().positive(),
@@ -53,7 +56,9 @@ export const ObservationOut = z.object({
   id: z.string(),
   patientId: z.string(),
   code: z.string(),
+  category: z.enum(['laboratory', 'vital', 'imaging', 'score']),
   loinc: z.string().nullable(),
+  method: z.string().nullable(),
   value: z.number(),
   unit: z.string(),
   valueCanonical: z.number(),
@@ -207,6 +212,113 @@ export const EndpointsOut = z
   })
   .nullable();
 
+// ---- measures (0013): iron trend, GVHD history, MELD trend, KOOS change ----
+const IronLevel = z.enum(['target', 'mild', 'moderate', 'severe']);
+const IronPoint = z.object({
+  date: z.string(),
+  measure: z.enum(['ferritin', 'lic', 't2star']),
+  value: z.number(),
+  level: IronLevel,
+});
+const KoosChangeOut = z.object({
+  baseline: z.object({ date: z.string(), score: z.number() }).nullable(),
+  latest: z.object({ date: z.string(), score: z.number() }).nullable(),
+  change: z.number().nullable(),
+  verdict: z.enum(['improved', 'worsened', 'no-important-change', 'not-assessable']),
+  points: z.array(z.object({ date: z.string(), score: z.number() })).readonly(),
+});
+export const MeasuresOut = z
+  .object({
+    iron: z.object({
+      points: z.array(IronPoint).readonly(),
+      latest: z.object({
+        ferritin: IronPoint.optional(),
+        lic: IronPoint.optional(),
+        t2star: IronPoint.optional(),
+      }),
+      overall: IronLevel.nullable(),
+      change: z.object({
+        ferritin: z.number().optional(),
+        lic: z.number().optional(),
+        t2star: z.number().optional(),
+      }),
+    }),
+    gvhd: z.object({
+      points: z
+        .array(
+          z.object({
+            date: z.string(),
+            eventId: z.string(),
+            term: z.string(),
+            grade: z.number(),
+            kind: z.enum(['onset', 'change', 'resolved']),
+          }),
+        )
+        .readonly(),
+      maxGrade: z.number().nullable(),
+      active: z.array(z.object({ eventId: z.string(), term: z.string(), grade: z.number() })).readonly(),
+    }),
+    meld: z.object({
+      points: z
+        .array(z.object({ date: z.string(), meld: z.number(), source: z.enum(['computed', 'entered']) }))
+        .readonly(),
+      latest: z
+        .object({ date: z.string(), meld: z.number(), source: z.enum(['computed', 'entered']) })
+        .nullable(),
+    }),
+    koos: z.object({
+      pain: KoosChangeOut,
+      symptoms: KoosChangeOut,
+      adl: KoosChangeOut,
+      sport: KoosChangeOut,
+      qol: KoosChangeOut,
+    }),
+  })
+  .nullable();
+
+export const ObservationBatch = z.strictObject({
+  observations: z.array(ObservationCreate).min(1).max(50),
+});
+
+const KoosItem = z.number().int().min(0).max(4).nullable();
+const koosItems = (n: number) => z.array(KoosItem).length(n);
+export const KoosCreate = z.strictObject({
+  answeredOn: IsoDate.optional(),
+  items: z.strictObject({
+    pain: koosItems(9),
+    symptoms: koosItems(7),
+    adl: koosItems(17),
+    sport: koosItems(5),
+    qol: koosItems(4),
+  }),
+});
+export const KoosOut = z.object({
+  id: z.string(),
+  patientId: z.string(),
+  answeredOn: z.string(),
+  items: z.record(z.string(), z.array(z.number().nullable())),
+  scores: z.object({
+    pain: z.number().nullable(),
+    symptoms: z.number().nullable(),
+    adl: z.number().nullable(),
+    sport: z.number().nullable(),
+    qol: z.number().nullable(),
+  }),
+  source: z.string(),
+  createdAt: z.string(),
+});
+
+export const ExpectedRateBody = z.strictObject({
+  expectedSeriousPerPatientYear: z.number().positive().max(100).nullable(),
+  version: z.number().int().positive(),
+});
+export const ExpectedRateOut = z.object({
+  id: z.string(),
+  productName: z.string(),
+  expectedSeriousPerPatientYear: z.number().nullable(),
+  version: z.number().int(),
+});
+
 export const FollowupOut = z.object({
   patientId: z.string(),
   pseudonym: z.string(),
@@ -226,6 +338,7 @@ export const FollowupOut = z.object({
   ),
   adverseEvents: z.array(AdverseEventOut),
   endpoints: EndpointsOut,
+  measures: MeasuresOut,
 });
 
 const ProAnswer = z.number().int().min(0).max(4);
@@ -294,11 +407,12 @@ export const AlertAcknowledge = z.strictObject({
 export const AlertClose = z.strictObject({ version: z.number().int().positive(), note: Reason });
 
 export const MonitoringBody = z.strictObject({
-  expectedPerPatientYear: z.number().positive().max(100).default(0.5),
+  /** Fallback for products whose filing declares no expected serious-event rate; without it they are not monitored. */
+  expectedPerPatientYear: z.number().positive().max(100).nullish(),
 });
 export const MonitoringOut = z.object({
   asOf: z.string(),
-  expectedPerPatientYear: z.number(),
+  expectedPerPatientYear: z.number().nullable(),
   signals: z.array(
     z.object({
       product: z.string(),
@@ -316,12 +430,18 @@ export const MonitoringOut = z.object({
       ic: z.number().nullable(),
       ic025: z.number().nullable(),
       evans: z.boolean(),
+      ebgm: z.number(),
+      eb05: z.number(),
+      eb95: z.number(),
+      ebSignal: z.boolean(),
     }),
   ),
   products: z.array(
     z.object({
       product: z.string(),
       patients: z.number(),
+      expectedPerPatientYear: z.number().nullable(),
+      expectedSource: z.enum(['filing', 'fallback', 'none']),
       months: z
         .array(
           z.object({

@@ -3,6 +3,8 @@ import type { GraftSource } from '@cgtlink/domain/clinical/engraftment';
 import { laboratoryWarnings } from '@cgtlink/domain/followup/endpoints';
 import { expeditedClock, type SeriousnessCriterion } from '@cgtlink/domain/followup/expedited';
 import { followUpSchedule, type Protocol } from '@cgtlink/domain/followup/schedule';
+import { scoreKoos } from '@cgtlink/domain/scores/koos';
+import { sql } from 'kysely';
 import { appendAudit } from '../audit/audit-log';
 import { asSystem, type Tx } from '../db/scoped';
 import { normalizeObservation } from '../followup/followup.service';
@@ -111,11 +113,15 @@ async function staffPrincipal(platform: Platform, username: string): Promise<Pri
   };
 }
 
-/** Seeds `size` patients with years of follow-up; `existingPatientId` (the guardian's child) is enrolled too. */
+/**
+ * Seeds `size` patients with years of follow-up; `existingPatientId` (the guardian's child) is enrolled too; a few
+ * knee-osteoarthritis patients with KOOS follow (`kneePatients`, by default 1 in 25 for cohorts of 100 or more).
+ */
 export async function seedFollowupCohort(
   platform: Platform,
   size: number,
   existingPatientId?: string,
+  options: { kneePatients?: number } = {},
 ): Promise<void> {
   const random = prng(20260501);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
@@ -151,16 +157,248 @@ export async function seedFollowupCohort(
 
   const start = Date.parse('2021-01-01T00:00:00Z');
   const end = Date.parse(`${addDays(today, -45)}T00:00:00Z`);
+  // The measures (vitals, imaging, MELD labs, GVHD course) draw from their own generator, so that the records
+  // seeded before them stay the same.
+  const measuresRandom = prng(20261123);
   for (let from = 0; from < patients.length; from += 25) {
     await asSystem(platform.database.db, async (tx) => {
       for (const patient of patients.slice(from, from + 25)) {
         const product =
           from === 0 && patient === patients[0] && existingPatientId ? PRODUCTS[0]! : pick(PRODUCTS);
         const infusion = iso(start + Math.floor(random() * ((end - start) / MS_DAY)) * MS_DAY);
-        await seedPatient(tx, patient, product, infusion, today, random);
+        await seedPatient(tx, patient, product, infusion, today, random, measuresRandom);
       }
     });
   }
+  // Knee-osteoarthritis patients (KOOS) join demonstration-sized cohorts; small test cohorts stay thalassemia-only
+  // unless asked.
+  const knee = options.kneePatients ?? (size >= 100 ? Math.round(size / 25) : 0);
+  if (knee > 0) await seedKneeCohort(platform, knee, today, staff);
+  await seedCohortFilings(platform);
+}
+
+// ---------- measures (0013): filings with expected rates, knee patients with KOOS ----------
+
+/** The serious-event rate each cohort product's filing declares (per patient-year), which monitoring uses. */
+const EXPECTED_SERIOUS_PER_PATIENT_YEAR = 0.5;
+
+/**
+ * One approved filing per cohort product (copied from the demo filing, renamed), declaring the expected
+ * serious-event rate the regulator's CUSUM / MaxSPRT compare the product against.
+ */
+async function seedCohortFilings(platform: Platform): Promise<void> {
+  await asSystem(platform.database.db, async (tx) => {
+    const products = [...PRODUCTS.map((p) => p.name), KNEE_PRODUCT];
+    for (const [i, name] of products.entries()) {
+      await sql`
+        INSERT INTO filing (reference, hospital_id, sponsor_id, laboratory_id, technology, indication, product_name,
+          product_code, specification_version, protocol_version, ethics_approval_ref, target_enrolment, criteria,
+          created_by, status, expected_serious_per_patient_year)
+        SELECT ${`F-COHORT-${i + 1}`}, hospital_id, sponsor_id, laboratory_id,
+          ${name === KNEE_PRODUCT ? 'msc' : 'autologous_gene_hsc'}, ${`Demo cohort: ${name}`}, ${name},
+          product_code, specification_version, protocol_version, ethics_approval_ref, 300, criteria, created_by,
+          'approved', ${name === KNEE_PRODUCT ? 0.05 : EXPECTED_SERIOUS_PER_PATIENT_YEAR}
+        FROM filing WHERE reference = 'F-2026-NSGT01'
+        ON CONFLICT (reference) DO NOTHING`.execute(tx);
+    }
+  });
+}
+
+const KNEE_PRODUCT = 'MSC intra-articular (knee osteoarthritis)';
+
+/** Answers giving a KOOS subscale score near `target` (0–100): each item 0–4, 100 − mean × 25. */
+function koosAnswers(target: number, random: () => number) {
+  const item = () => Math.max(0, Math.min(4, Math.round((100 - target) / 25 + (random() - 0.5))));
+  return {
+    pain: Array.from({ length: 9 }, item),
+    symptoms: Array.from({ length: 7 }, item),
+    adl: Array.from({ length: 17 }, item),
+    sport: Array.from({ length: 5 }, item),
+    qol: Array.from({ length: 4 }, item),
+  };
+}
+
+/**
+ * A few knee-osteoarthritis patients treated with mesenchymal stromal cells: KOOS at baseline and 3, 6, 12 and
+ * 24 months (most improving beyond the minimal important change), and yearly vital signs.
+ */
+async function seedKneeCohort(
+  platform: Platform,
+  size: number,
+  today: string,
+  staff: Principal[],
+): Promise<void> {
+  const random = prng(20261124);
+  const principal = staff[0]!;
+  for (let i = 0; i < size; i++) {
+    const created = await platform.patients.create(
+      { principal, requestId: 'demo-seed-cohort' },
+      {
+        name: `${SURNAMES[Math.floor(random() * SURNAMES.length)]}${GIVEN[Math.floor(random() * GIVEN.length)]}`,
+        sex: random() < 0.6 ? 'female' : 'male',
+        birthDate: `${1950 + Math.floor(random() * 20)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`,
+        diagnosis: 'Knee osteoarthritis (Kellgren–Lawrence grade 2–3)',
+      },
+    );
+    const patient = { id: created.id, hospitalId: principal.organizationId };
+    const infusion = addDays(today, -(200 + Math.floor(random() * 700)));
+    await asSystem(platform.database.db, async (tx) => {
+      await tx
+        .insertInto('followup_enrolment')
+        .values({
+          patient_id: patient.id,
+          hospital_id: patient.hospitalId,
+          product_name: KNEE_PRODUCT,
+          graft_source: 'bone-marrow',
+          protocol: 'msc',
+          infusion_date: infusion,
+          reference_terms: JSON.stringify(['Arthralgia', 'Joint effusion']),
+        })
+        .execute();
+      await tx
+        .insertInto('followup_visit')
+        .values(
+          followUpSchedule('msc', infusion).map((v) => ({
+            patient_id: patient.id,
+            hospital_id: patient.hospitalId,
+            label: v.label,
+            due_date: v.dueDate,
+            window_start: v.windowStart,
+            window_end: v.windowEnd,
+            attended_on: v.windowEnd < today ? v.dueDate : null,
+          })),
+        )
+        .execute();
+      const responder = random() < 0.7;
+      const baseline = 35 + random() * 20;
+      for (const day of [-14, 90, 180, 365, 730]) {
+        const on = addDays(infusion, day);
+        if (on > today) break;
+        const gain = day < 0 ? 0 : responder ? Math.min(30, day / 12) : random() * 6 - 3;
+        const items = koosAnswers(baseline + gain, random);
+        const scored = scoreKoos(items);
+        const scores = Object.fromEntries(Object.entries(scored).map(([k, v]) => [k, v.score]));
+        const response = await tx
+          .insertInto('koos_response')
+          .values({
+            patient_id: patient.id,
+            hospital_id: patient.hospitalId,
+            answered_on: on,
+            items: JSON.stringify(items),
+            scores: JSON.stringify(scores),
+            source: 'seed',
+            reported_by: principal.userId,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await tx
+          .insertInto('observation')
+          .values(
+            Object.entries(scores)
+              .filter(([, v]) => v !== null)
+              .map(([k, v]) => ({
+                ...normalizeObservation({
+                  code: `koos-${k}`,
+                  value: v as number,
+                  unit: 'score',
+                  observedOn: on,
+                }),
+                patient_id: patient.id,
+                hospital_id: patient.hospitalId,
+                source: 'seed',
+                koos_response_id: response.id,
+              })),
+          )
+          .execute();
+      }
+      const vitals = vitalSigns(infusion, today, random, 70 + random() * 20);
+      if (vitals.length) {
+        await tx
+          .insertInto('observation')
+          .values(
+            vitals.map((l) => ({
+              ...normalizeObservation(l),
+              patient_id: patient.id,
+              hospital_id: patient.hospitalId,
+              source: 'seed',
+            })),
+          )
+          .execute();
+      }
+      await appendAudit(
+        tx,
+        { system: 'demo seed' },
+        {
+          action: 'create',
+          entityType: 'followup',
+          entityId: patient.id,
+          newValues: { product: KNEE_PRODUCT },
+        },
+      );
+    });
+  }
+}
+
+type SeedLab = { code: string; value: number; unit: string; observedOn: string; method?: string };
+
+/** Yearly vital signs from the infusion day to `until`. */
+function vitalSigns(infusion: string, until: string, random: () => number, weightKg: number): SeedLab[] {
+  const out: SeedLab[] = [];
+  for (let d = 0; addDays(infusion, d) <= until; d += 365) {
+    const on = addDays(infusion, d);
+    out.push(
+      { code: 'temperature', value: Number((36.3 + random() * 0.9).toFixed(1)), unit: '°C', observedOn: on },
+      { code: 'heart-rate', value: Math.round(64 + random() * 30), unit: '/min', observedOn: on },
+      { code: 'bp-systolic', value: Math.round(105 + random() * 30), unit: 'mmHg', observedOn: on },
+      { code: 'bp-diastolic', value: Math.round(62 + random() * 20), unit: 'mmHg', observedOn: on },
+      { code: 'spo2', value: Math.round(95 + random() * 4), unit: '%', observedOn: on },
+      {
+        code: 'weight',
+        value: Number((weightKg + (d / 365) * (random() * 2)).toFixed(1)),
+        unit: 'kg',
+        observedOn: on,
+      },
+    );
+  }
+  return out;
+}
+
+/**
+ * Yearly measures of a thalassemia patient: vitals, liver iron by MRI R2* and cardiac T2* (falling iron in
+ * responders), and bilirubin, creatinine and INR on the same day (so MELD is computed).
+ */
+function thalassemiaMeasures(
+  infusion: string,
+  lastDay: number,
+  responder: boolean,
+  random: () => number,
+): SeedLab[] {
+  const at = (d: number) => addDays(infusion, d);
+  const out = vitalSigns(infusion, at(lastDay), random, 35 + random() * 25);
+  let lic = 4 + random() * 14;
+  let t2 = 8 + random() * 25;
+  for (let d = 180; d <= lastDay; d += 365) {
+    lic = Math.max(0.8, lic * (responder ? 0.6 + random() * 0.2 : 0.95 + random() * 0.15));
+    t2 = Math.min(45, t2 * (responder ? 1.1 + random() * 0.2 : 0.95 + random() * 0.1));
+    out.push(
+      { code: 'lic-mri', value: Number(lic.toFixed(1)), unit: 'mg/g', method: 'R2*', observedOn: at(d) },
+      { code: 'cardiac-t2star', value: Number(t2.toFixed(1)), unit: 'ms', observedOn: at(d) },
+      {
+        code: 'bilirubin',
+        value: Number((0.6 + random() * 2.4).toFixed(1)),
+        unit: 'mg/dL',
+        observedOn: at(d),
+      },
+      {
+        code: 'creatinine',
+        value: Number((0.4 + random() * 0.8).toFixed(2)),
+        unit: 'mg/dL',
+        observedOn: at(d),
+      },
+      { code: 'inr', value: Number((0.9 + random() * 0.5).toFixed(2)), unit: 'INR', observedOn: at(d) },
+    );
+  }
+  return out;
 }
 
 async function seedPatient(
@@ -170,6 +408,7 @@ async function seedPatient(
   infusion: string,
   today: string,
   random: () => number,
+  measuresRandom: () => number = random,
 ): Promise<void> {
   const followDays = Math.floor((Date.parse(today) - Date.parse(infusion)) / MS_DAY);
   const lost = followDays > 900 && random() < 0.04;
@@ -219,6 +458,20 @@ async function seedPatient(
     labs.push({ code: 'ferritin', value: Math.round(ferritin), unit: 'ng/mL', observedOn: at(d) });
     const alt = random() < 0.03 ? 130 + random() * 80 : 15 + random() * 30;
     labs.push({ code: 'alt', value: Math.round(alt), unit: 'U/L', observedOn: at(d), uln: 40 });
+  }
+  const measures = thalassemiaMeasures(infusion, lastDay, responder, measuresRandom);
+  if (measures.length) {
+    await tx
+      .insertInto('observation')
+      .values(
+        measures.map((l) => ({
+          ...normalizeObservation(l),
+          patient_id: patient.id,
+          hospital_id: patient.hospitalId,
+          source: 'seed',
+        })),
+      )
+      .execute();
   }
   if (labs.length) {
     await tx
@@ -337,7 +590,7 @@ async function seedPatient(
               (random() < 0.15 ? 3 + Math.floor(random() * 10) : -Math.floor(random() * 5)),
           )
         : null;
-    await tx
+    const inserted = await tx
       .insertInto('adverse_event')
       .values({
         patient_id: patient.id,
@@ -359,7 +612,26 @@ async function seedPatient(
         expedited_due: clock.dueDate,
         expedited_submitted_on: submitted,
       })
-      .execute();
+      .returning(['id', 'grade'])
+      .executeTakeFirstOrThrow();
+    // Half the GVHD events worsen by a grade a week after onset (a follow-up report), for the grade history.
+    if (e.term === 'Acute GVHD' && e.grade < 4 && measuresRandom() < 0.5 && e.onset + 7 <= lastDay) {
+      await tx
+        .insertInto('adverse_event_followup')
+        .values({
+          adverse_event_id: inserted.id,
+          patient_id: patient.id,
+          hospital_id: patient.hospitalId,
+          reported_on: addDays(onset, 7),
+          changes: JSON.stringify({ grade: e.grade + 1, fromGrade: e.grade }),
+        })
+        .execute();
+      await tx
+        .updateTable('adverse_event')
+        .set({ grade: e.grade + 1, version: 2 })
+        .where('id', '=', inserted.id)
+        .execute();
+    }
   }
   // The alerts the early-warning rules raise on these records.
   const warnings = laboratoryWarnings({

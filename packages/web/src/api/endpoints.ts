@@ -22,6 +22,8 @@ import type {
   ImportRequest,
   Investigation,
   InvestigationPatch,
+  KoosCreate,
+  KoosResponse,
   LeveyJennings,
   MonitoringReport,
   Observation,
@@ -152,7 +154,7 @@ export const endpoints = {
     api.get<LeveyJennings>(`/api/control-materials/${encodeURIComponent(id)}/levey-jennings`),
   trend: (productCode: string, parameter: string) =>
     api.get<Trend>('/api/trends', { productCode, parameter }),
-  runMonitoring: (expectedPerPatientYear: number) =>
+  runMonitoring: (expectedPerPatientYear: number | null) =>
     api.post<MonitoringReport>('/api/safety/monitoring', { expectedPerPatientYear }),
   overdueVisits: () => api.get<OverdueVisit[]>('/api/followup/overdue-visits'),
   attendVisit: (id: string, attendedOn: string, version: number) =>
@@ -181,4 +183,11 @@ export const endpoints = {
   addControlRun: (materialId: string, body: { value: number; runAt: string }) =>
     api.post<LeveyJennings>(`/api/control-materials/${encodeURIComponent(materialId)}/runs`, body),
   certificatePdfUrl: (batchId: string) => `/api/batches/${encodeURIComponent(batchId)}/certificate.pdf`,
+  // follow-up measures (0013): sets of observations, KOOS questionnaires, the filing's expected rate
+  addObservations: (patientId: string, observations: ObservationCreate[]) =>
+    api.post<Observation[]>(`/api/patients/${encodeURIComponent(patientId)}/observations/batch`, {
+      observations,
+    }),
+  koos: (patientId: string) => api.get<KoosResponse[]>(`/api/patients/${encodeURIComponent(patientId)}/koos`),
+  reportKoos: (body: KoosCreate) => api.post<KoosResponse>('/api/koos-responses', body),
 };

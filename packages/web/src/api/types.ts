@@ -63,3 +63,8 @@ export type FreezeRequest = Lab.FreezeInput;
 export type VialEventRequest = Lab.VialEventInput;
 export type MonitoringReport = z.infer<typeof Followup.MonitoringOut>;
 export type OverdueVisit = z.infer<typeof Followup.OverdueVisitOut>;
+
+// follow-up measures (0013)
+export type Measures = NonNullable<FollowupSummary['measures']>;
+export type KoosResponse = z.infer<typeof Followup.KoosOut>;
+export type KoosCreate = z.input<typeof Followup.KoosCreate>;

@@ -1,5 +1,6 @@
 import { hlaEn } from './hla';
 import { pathwayEn, pathwayMoreEn } from './pathway';
+import { measuresEn } from './measures';
 import type { zhCN } from './zh-CN';
 
 /** The shape of a translation: every key of the zh-CN default, each leaf a string. */
@@ -635,4 +636,5 @@ export const en: Messages<typeof zhCN> = {
   pathway: pathwayEn,
   pathwayMore: pathwayMoreEn,
   hla: hlaEn,
+  measures: measuresEn,
 };

@@ -1,5 +1,6 @@
 import { hlaZhCN } from './hla';
 import { pathwayMoreZhCN, pathwayZhCN } from './pathway';
+import { measuresZhCN } from './measures';
 
 /** 简体中文（默认语言）。键与 en.ts 完全一致，由 test/i18n.test.ts 检查。 */
 export const zhCN = {
@@ -626,4 +627,5 @@ export const zhCN = {
   pathway: pathwayZhCN,
   pathwayMore: pathwayMoreZhCN,
   hla: hlaZhCN,
+  measures: measuresZhCN,
 } as const;

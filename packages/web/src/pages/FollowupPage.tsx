@@ -34,6 +34,7 @@ import { TimeChart } from '../components/TimeChart';
 import { useLoad } from '../components/useLoad';
 import { DATE_FORMAT } from '../format';
 import { usePrincipal } from '../session/SessionContext';
+import { MeasuresCard } from './FollowupMeasures';
 
 const VISIT_COLOR: Record<string, string> = {
   done: 'green',
@@ -386,6 +387,17 @@ export function FollowupPage() {
           </Space>
         )}
       </Card>
+      {f?.enrolment && (
+        <MeasuresCard
+          f={f}
+          patientId={id}
+          mayWrite={mayWrite}
+          onChanged={() => {
+            void message.success(t('followup.saved'));
+            data.reload();
+          }}
+        />
+      )}
       {f?.enrolment && (
         <>
           <Card

@@ -23,6 +23,7 @@ import { ErrorAlert, useReportError } from '../components/errors';
 import { useLoad } from '../components/useLoad';
 import { DATE_FORMAT } from '../format';
 import { usePrincipal } from '../session/SessionContext';
+import { KoosSelfReport } from './KoosSelfReport';
 
 type Answers = Record<string, number | undefined>;
 
@@ -171,6 +172,7 @@ export function MyHealthPage() {
           )}
         />
       </Card>
+      {patientId && <KoosSelfReport patientId={patientId} />}
       <Card title={t('symptoms.upcoming')}>
         <ErrorAlert error={followup.error} />
         {upcoming.length === 0 ? (

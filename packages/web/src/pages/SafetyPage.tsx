@@ -16,7 +16,8 @@ const fmt = (v: number | null, digits: number) => (v === null ? '∞' : v.toFixe
 export function SafetyPage() {
   const { t } = useTranslation();
   const events = useLoad(() => endpoints.adverseEvents(false), []);
-  const [rate, setRate] = useState(0.5);
+  // A fallback only: each product is monitored against the rate its filing declares.
+  const [rate, setRate] = useState<number | null>(null);
   const monitoring = useLoad(() => endpoints.runMonitoring(rate), [rate]);
   const all = events.data ?? [];
   const expedited = all.filter((e) => e.expedited.required);
@@ -63,13 +64,13 @@ export function SafetyPage() {
         title={t('safety.signals')}
         extra={
           <Space>
-            {t('safety.expectedRate')}
+            {t('measures.signals.fallbackRate')}
             <InputNumber
               min={0.01}
               max={100}
               step={0.1}
               value={rate}
-              onChange={(v) => v && setRate(v)}
+              onChange={(v) => setRate(v ?? null)}
               data-testid="safety-rate"
             />
           </Space>
@@ -95,8 +96,24 @@ export function SafetyPage() {
             },
             { title: 'IC025', render: (_, s) => fmt(s.ic025, 2) },
             {
+              title: t('measures.signals.ebgm'),
+              sorter: (x, y) => x.ebgm - y.ebgm,
+              render: (_, s) => s.ebgm.toFixed(2),
+            },
+            {
+              title: t('measures.signals.eb05'),
+              defaultSortOrder: 'descend',
+              sorter: (x, y) => x.eb05 - y.eb05,
+              render: (_, s) => <span data-testid="signal-eb05">{s.eb05.toFixed(2)}</span>,
+            },
+            {
               title: t('safety.signal'),
-              render: (_, s) => s.evans && <Tag color="red">{t('safety.signal')}</Tag>,
+              render: (_, s) => (
+                <Space size={2}>
+                  {s.evans && <Tag color="red">PRR</Tag>}
+                  {s.ebSignal && <Tag color="volcano">{t('measures.signals.ebSignal')}</Tag>}
+                </Space>
+              ),
             },
           ]}
         />
@@ -105,6 +122,10 @@ export function SafetyPage() {
             <Col xs={24} lg={12} key={p.product}>
               <Typography.Title level={5}>
                 {p.product} · {t('safety.patients', { count: p.patients })}{' '}
+                <Tag data-testid="safety-expected-rate">
+                  {t('measures.signals.rate')} {p.expectedPerPatientYear ?? '—'} ·{' '}
+                  {t(`measures.signals.source.${p.expectedSource}`)}
+                </Tag>
                 {p.cusumAlarm && <Tag color="red">CUSUM {p.cusumAlarm}</Tag>}
                 {p.maxSprtSignal && <Tag color="red">MaxSPRT {p.maxSprtSignal}</Tag>}
               </Typography.Title>

@@ -13,12 +13,17 @@ import {
   AlertQuery,
   EnrolmentCreate,
   EnrolmentOut,
+  ExpectedRateBody,
+  ExpectedRateOut,
   ExpeditedSubmission,
   FollowupOut,
   GradeProposalOut,
   ImportOut,
+  KoosCreate,
+  KoosOut,
   MonitoringBody,
   MonitoringOut,
+  ObservationBatch,
   ObservationCreate,
   ObservationImport,
   ObservationOut,
@@ -305,7 +310,7 @@ export const followupRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asy
       schema: {
         tags,
         summary:
-          'Import laboratory results from CSV (code,value,unit,observedOn[,lln,uln,limitUnit]); all or nothing',
+          'Import observations from CSV (code,value,unit,observedOn[,lln,uln,limitUnit,method]): laboratory results, vitals, imaging and scores; all or nothing',
         params: PatientIdParams,
         body: ObservationImport,
         response: { 201: ImportOut },
@@ -348,5 +353,86 @@ export const followupRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asy
       },
     },
     async (request) => followup.confirmTransfusion(contextOf(request), request.params.id, request.body),
+  );
+  // ---- measures (0013): vitals, imaging and scores in sets; KOOS questionnaires; expected serious-event rate ----
+  app.post(
+    '/api/patients/:patientId/observations/batch',
+    {
+      schema: {
+        tags,
+        summary:
+          'Record several observations at once (a set of vital signs; bilirubin, creatinine and INR for MELD); all or nothing',
+        params: PatientIdParams,
+        body: ObservationBatch,
+        response: { 201: z.array(ObservationOut) },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await followup.addObservations(
+            contextOf(request),
+            request.params.patientId,
+            request.body.observations,
+            'api',
+          ),
+        ),
+  );
+  app.post(
+    '/api/patients/:patientId/koos',
+    {
+      schema: {
+        tags,
+        summary: 'Enter a KOOS questionnaire answered on paper (42 items scored 0–4; subscales computed)',
+        params: PatientIdParams,
+        body: KoosCreate,
+        response: { 201: KoosOut },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(await platform.koos.record(contextOf(request), request.params.patientId, request.body)),
+  );
+  app.get(
+    '/api/patients/:patientId/koos',
+    {
+      schema: {
+        tags,
+        summary: 'A patient’s KOOS questionnaires with their subscale scores, newest first',
+        params: PatientIdParams,
+        response: { 200: z.array(KoosOut) },
+      },
+    },
+    async (request) => platform.koos.list(contextOf(request), request.params.patientId),
+  );
+  app.post(
+    '/api/koos-responses',
+    {
+      schema: {
+        tags: ['patient end'],
+        summary: 'The patient’s own KOOS questionnaire (knee osteoarthritis); reaches the hospital’s view',
+        body: KoosCreate,
+        response: { 201: KoosOut },
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await platform.koos.report(contextOf(request), request.body)),
+  );
+  app.put(
+    '/api/filings/:id/expected-serious-rate',
+    {
+      schema: {
+        tags: ['safety'],
+        summary:
+          'The serious-event rate per patient-year the filing expects; registry monitoring compares the product with it',
+        params: IdParams,
+        body: ExpectedRateBody,
+        response: { 200: ExpectedRateOut },
+      },
+    },
+    async (request) =>
+      platform.safetyMonitor.setExpectedRate(contextOf(request), request.params.id, request.body),
   );
 };
