@@ -1,6 +1,6 @@
 import { hlaEn } from './hla';
-import { pathwayEn, pathwayMoreEn } from './pathway';
 import { measuresEn } from './measures';
+import { pathwayEn, pathwayMoreEn } from './pathway';
 import type { zhCN } from './zh-CN';
 
 /** The shape of a translation: every key of the zh-CN default, each leaf a string. */

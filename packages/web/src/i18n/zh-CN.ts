@@ -1,6 +1,6 @@
 import { hlaZhCN } from './hla';
-import { pathwayMoreZhCN, pathwayZhCN } from './pathway';
 import { measuresZhCN } from './measures';
+import { pathwayMoreZhCN, pathwayZhCN } from './pathway';
 
 /** 简体中文（默认语言）。键与 en.ts 完全一致，由 test/i18n.test.ts 检查。 */
 export const zhCN = {
