@@ -41,6 +41,12 @@ describe('HLA at the hospital end', () => {
       .getByTestId('error-alert')
       .getByText(/A\*99:99/)
       .waitFor();
+    // … and shown by the GL String field itself.
+    const glItem = page.locator('.ant-form-item').filter({ has: page.getByTestId('typing-gl') });
+    await glItem
+      .locator('.ant-form-item-explain-error')
+      .getByText(/A\*99:99/)
+      .waitFor();
     await page.getByTestId('typing-gl').fill(gl(H.a, H.c));
     await page.getByTestId('typing-submit').click();
     await page.getByTestId('hla-current-gl').getByText(gl(H.a, H.c)).waitFor();

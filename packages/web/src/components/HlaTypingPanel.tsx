@@ -1,4 +1,5 @@
 import { endOf } from '@cgtlink/domain/access/index';
+import type { FormInstance } from 'antd';
 import {
   Alert,
   Button,
@@ -17,6 +18,7 @@ import type { ButtonProps } from 'antd/es/button';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ApiError } from '../api/client';
 import { hlaApi, type Typing, type TypingBody } from '../api/hla';
 import { DATE_FORMAT } from '../format';
 import { useSession } from '../session/SessionContext';
@@ -36,6 +38,25 @@ interface TypingValues {
   resolution: TypingBody['resolution'];
   typedOn: Dayjs;
   reason?: string;
+}
+
+/**
+ * Puts the server's typing errors (`typing.glString`, `typing.typedOn` …: the field names the bad token) next to
+ * the form's own fields of the same last name, then passes the failure on for the form's alert.
+ */
+export async function placingTypingErrors(form: FormInstance, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (error instanceof ApiError && error.problem.errors) {
+      form.setFields(
+        error.problem.errors
+          .map((e) => ({ name: e.field.replace(/^(body\.)?typing\./, ''), errors: [e.message] }))
+          .filter((f) => (FIELDS as readonly string[]).includes(f.name)),
+      );
+    }
+    throw error;
+  }
 }
 
 /**
@@ -88,15 +109,17 @@ export function TypingModal({
         }}
         onFinish={(v) =>
           run(() =>
-            onSubmit(
-              {
-                glString: v.glString,
-                typingLab: v.typingLab,
-                method: v.method,
-                resolution: v.resolution,
-                typedOn: v.typedOn.format(DATE_FORMAT),
-              },
-              v.reason,
+            placingTypingErrors(form, () =>
+              onSubmit(
+                {
+                  glString: v.glString,
+                  typingLab: v.typingLab,
+                  method: v.method,
+                  resolution: v.resolution,
+                  typedOn: v.typedOn.format(DATE_FORMAT),
+                },
+                v.reason,
+              ),
             ),
           )
         }

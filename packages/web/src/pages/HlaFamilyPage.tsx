@@ -22,7 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { type Donor, hlaApi, type RelatedDonorCreate, type Workup, type WorkupQuery } from '../api/hla';
 import { ErrorAlert } from '../components/errors';
-import { HlaTypingPanel, ReducedLoci, TypingModal } from '../components/HlaTypingPanel';
+import { HlaTypingPanel, placingTypingErrors, ReducedLoci, TypingModal } from '../components/HlaTypingPanel';
 import { useFormSubmit } from '../components/useFormSubmit';
 import { useLoad } from '../components/useLoad';
 import { DATE_FORMAT } from '../format';
@@ -106,31 +106,33 @@ function DonorDrawer({
         layout="vertical"
         initialValues={{ relation: 'sibling', sex: 'M', abo: 'unknown', cmv: 'unknown' }}
         onFinish={(v) =>
-          run(async () => {
-            const gl = v.glString?.trim();
-            await hlaApi.addDonor(patientId, {
-              relation: v.relation,
-              name: v.name,
-              sex: v.sex,
-              birthDate: v.birthDate.format(DATE_FORMAT),
-              abo: v.abo,
-              cmv: v.cmv,
-              ...(v.parity !== undefined && v.parity !== null ? { parity: v.parity } : {}),
-              dsa: (v.dsa ?? []).filter((d) => d?.specificity),
-              ...(gl
-                ? {
-                    typing: {
-                      glString: gl,
-                      typingLab: v.typingLab?.trim() || '—',
-                      method: 'NGS',
-                      resolution: 'high',
-                      typedOn: (v.typedOn ?? v.birthDate).format(DATE_FORMAT),
-                    },
-                  }
-                : {}),
-            });
-            onDone();
-          })
+          run(() =>
+            placingTypingErrors(form, async () => {
+              const gl = v.glString?.trim();
+              await hlaApi.addDonor(patientId, {
+                relation: v.relation,
+                name: v.name,
+                sex: v.sex,
+                birthDate: v.birthDate.format(DATE_FORMAT),
+                abo: v.abo,
+                cmv: v.cmv,
+                ...(v.parity !== undefined && v.parity !== null ? { parity: v.parity } : {}),
+                dsa: (v.dsa ?? []).filter((d) => d?.specificity),
+                ...(gl
+                  ? {
+                      typing: {
+                        glString: gl,
+                        typingLab: v.typingLab?.trim() || '—',
+                        method: 'NGS',
+                        resolution: 'high',
+                        typedOn: (v.typedOn ?? v.birthDate).format(DATE_FORMAT),
+                      },
+                    }
+                  : {}),
+              });
+              onDone();
+            }),
+          )
         }
       >
         <Space wrap>
