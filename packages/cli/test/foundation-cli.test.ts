@@ -52,7 +52,11 @@ describe('cgtlink foundation commands (embedded PGlite in a temporary folder)', 
     });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/demo mode/);
-    const seeded = cgtlink(['seed', '--demo'], { CGTLINK_MODE: 'demo', CGTLINK_DEMO_COHORT: '0' });
+    const seeded = cgtlink(['seed', '--demo'], {
+      CGTLINK_MODE: 'demo',
+      CGTLINK_DEMO_COHORT: '0',
+      CGTLINK_DEMO_REGISTRY: '0',
+    });
     expect(seeded.code).toBe(0);
     expect(seeded.stdout).toMatch(/inspector\s+regulator_inspector/);
     expect(seeded.stdout).toMatch(/password: \S+/);

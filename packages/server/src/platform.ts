@@ -62,10 +62,7 @@ export interface Platform {
 export async function openPlatform(config: Config, logger?: Logger): Promise<Platform> {
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrateToLatest(database.db);
-  const platform = assemblePlatform(config, database, logger);
-  // The registry search index is built from the donor records at start, in the background.
-  platform.registry.warm().catch((error) => logger?.error({ err: error }, 'registry index build failed'));
-  return platform;
+  return assemblePlatform(config, database, logger);
 }
 
 export function assemblePlatform(config: Config, database: Database, logger?: Logger): Platform {

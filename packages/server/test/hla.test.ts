@@ -116,13 +116,17 @@ describe.each(ENGINES)('HLA typings, donors, family work-up and registry search 
     expect(stale.statusCode).toBe(409);
     const corrected = await call('dr.zhou', 'PUT', `/api/hla-typings/${typing.id}`, {
       ...TYPING,
-      glString: familyGl(H.a, H.c),
+      glString: familyGl(H.a, H.c, ['DPB1*04:01', 'DPB1*02:01']),
       version: typing.version,
       reason: 'only locus A had been transcribed from the report',
     });
     expect(corrected.statusCode).toBe(200);
     expect(corrected.json()).toMatchObject({ version: 2, status: 'current' });
     expect(corrected.json().reduced.loci.DRB1).toEqual(['DRB1*03:01', 'DRB1*15:01']);
+    expect(corrected.json().reduced.loci.DPB1).toEqual(['DPB1*04:01', 'DPB1*02:01']);
+    // DPB1 has no serologic equivalents: the serology reduction covers the other loci only.
+    expect(corrected.json().reduced.serology).toMatch(/^A1\+A3\^Cw7\+Cw7\^B8\+B7\^/);
+    expect(corrected.json().reduced.serology).not.toContain('*');
     const audit = await asSystem(t.platform.database.db, (tx) =>
       tx
         .selectFrom('audit_event')

@@ -40,7 +40,7 @@ export interface ReferenceStatus {
 export interface ReducedTyping {
   /** The GL String reduced to lgx (2-field, G group's first member), structure kept. */
   lgx: string;
-  /** The GL String reduced to serologic antigens (rel_dna_ser.txt), when every token has one. */
+  /** The GL String reduced to serologic antigens (rel_dna_ser.txt), the loci that have them; null if none. */
   serology: string | null;
   /** One lgx allele per chromosome at each matching locus where the typing is unambiguous (DNA level). */
   loci: Partial<Record<MatchLocus, [string, string]>>;
@@ -133,7 +133,11 @@ export class HlaReference {
       const lgx = reduceGlString(release, text, 'lgx');
       let serology: string | null;
       try {
-        serology = reduceGlString(release, text, 'S');
+        // Loci without serologic equivalents (DPB1 …) keep their allele names in an S reduction: left out.
+        const parts = reduceGlString(release, text, 'S')
+          .split('^')
+          .filter((part) => !part.includes('*'));
+        serology = parts.length > 0 ? parts.join('^') : null;
       } catch {
         serology = null;
       }

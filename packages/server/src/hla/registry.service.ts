@@ -105,6 +105,11 @@ export class RegistryService {
     return (await this.ensureIndex()).donorCount;
   }
 
+  /** Waits for an index build in progress, if any (before the database closes); never throws. */
+  async settled(): Promise<void> {
+    await this.building?.catch(() => undefined);
+  }
+
   /** Number of indexed donors, or null while the index is not built. */
   get indexedDonors(): number | null {
     return this.index?.donorCount ?? null;

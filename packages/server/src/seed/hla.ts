@@ -154,7 +154,7 @@ export async function seedHla(
   return { seeded: true, registry: count };
 }
 
-/** Bulk-loads a registry (system work, as a registry import would be), then rebuilds the server's index. */
+/** Bulk-loads a registry (system work, as a registry import would be) and drops the server's stale index. */
 export async function seedRegistry(
   platform: Platform,
   size: number,
@@ -268,7 +268,7 @@ export async function seedRegistry(
       );
     });
   }
+  // The server's index is rebuilt from the records on its next use (or when the HTTP app starts).
   platform.registry.reset();
-  await platform.registry.warm();
   return rows.length;
 }

@@ -197,7 +197,7 @@ export function HlaTypingPanel({ patientId }: { patientId: string }) {
       )}
       <ErrorAlert error={typings.error} />
       {current ? (
-        <Descriptions column={1} size="small" bordered>
+        <Descriptions column={1} size="small" bordered styles={{ label: { width: 180 } }}>
           <Descriptions.Item label={t('hla.glString')}>
             <code data-testid="hla-current-gl">{current.glString}</code>
           </Descriptions.Item>

@@ -134,6 +134,7 @@ export const hlaZhCN = {
     inconsistent: '不一致',
   },
   policies: { ebmt: 'EBMT（Ciurea 2020）', china: '中国共识（Xu 2018）' },
+  haplotypeLabels: { paternal: '父源', maternal: '母源' },
 };
 
 export const hlaEn: typeof hlaZhCN = {
@@ -291,4 +292,5 @@ export const hlaEn: typeof hlaZhCN = {
     inconsistent: 'inconsistent',
   },
   policies: { ebmt: 'EBMT (Ciurea 2020)', china: 'Chinese consensus (Xu 2018)' },
+  haplotypeLabels: { paternal: 'paternal', maternal: 'maternal' },
 };

@@ -218,7 +218,10 @@ function WorkupResult({ workup, donors }: { workup: Workup; donors: Donor[] }) {
     return d ? `${d.name ?? t(`hla.relations.${d.relation ?? 'other'}`)}` : id;
   };
   const { haplotypes } = workup;
-  const labelOf = (k: number) => haplotypes.labels[k] ?? String(k);
+  const labelOf = (k: number) => {
+    const label = haplotypes.labels[k] ?? String(k);
+    return label === 'paternal' || label === 'maternal' ? t(`hla.haplotypeLabels.${label}`) : label;
+  };
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }} data-testid="workup-result">
       <Card size="small" title={t('hla.haplotypes')}>

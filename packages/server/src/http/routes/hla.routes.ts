@@ -27,6 +27,15 @@ export const hlaRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = async (a
   const { donors, registry, hlaReference } = platform;
   const tags = ['hla'];
 
+  // The registry index is built from the donor records when the server starts (in the background: the first
+  // search waits for it), and a build in progress is let finish before the app closes.
+  app.addHook('onReady', async () => {
+    registry.warm().catch((error) => app.log.error({ err: error }, 'registry index build failed'));
+  });
+  app.addHook('onClose', async () => {
+    await registry.settled();
+  });
+
   app.get(
     '/api/hla/status',
     {
