@@ -615,6 +615,74 @@ describe.each(ENGINES)('where the product comes from: donor and cell-bank lot, o
     });
   });
 
+  describe('haploidentical HSCT: a parent donor from work-up to infusion', () => {
+    it('walks every step in order, the family donor cleared before the collection, the graft released and infused', async () => {
+      const haplo = await enrol('haploidentical_hsct', 'S1357A01', '1978-09-11');
+      const graft = din(801);
+      await ok(haplo.id, 'dr.zhou', 'hla_typing');
+      await ok(haplo.id, 'dr.zhou', 'donor_search', { data: { family: 3 } });
+      const selected = await ok(haplo.id, 'dr.zhou', 'donor_selection', {
+        donor: { code: 'FAM-MOTHER-02', relation: 'parent', hlaMatch: '6/10' },
+      });
+      expect(selected.donor).toMatchObject({ relation: 'parent', hlaMatch: '6/10', donorId: null });
+      await ok(haplo.id, 'dr.zhou', 'donor_workup');
+      await ok(haplo.id, 'dr.zhou', 'donor_eligibility', {
+        donorEligibility: { verdict: 'eligible', markers: [{ test: 'HBsAg', result: 'negative' }] },
+      });
+      const noConsent = await step(haplo.id, 'dr.zhou', 'collection', { din: graft.scanned });
+      expect(noConsent.json()).toMatchObject({ code: 'step-out-of-order' });
+      await ok(haplo.id, 'dr.zhou', 'donor_consent', {
+        donorConsent: { signedBy: 'donor', signedOn: '2026-06-01' },
+      });
+      await ok(haplo.id, 'dr.zhou', 'collection', { din: graft.scanned });
+      await ok(haplo.id, 'dr.zhou', 'conditioning', { data: { regimen: 'Flu/Bu/ATG + PTCy' } });
+      await ok(haplo.id, 'dr.zhou', 'shipment_to_lab');
+      for (const [who, stage, direction] of [
+        ['dr.zhou', 'collection', 'out'],
+        ['dr.zhou', 'courier_to_lab', 'in'],
+        ['analyst.wu', 'courier_to_lab', 'out'],
+        ['analyst.wu', 'laboratory', 'in'],
+      ] as const) {
+        expect((await scan(haplo.id, haplo.coi, who, stage, direction, graft.scanned)).statusCode).toBe(201);
+      }
+      await ok(haplo.id, 'analyst.wu', 'processing', { data: { method: 'none (fresh PBSC)' } });
+      await ok(haplo.id, 'analyst.wu', 'qc_testing');
+      await therapy(haplo.id, 'qp.tang');
+      const released = await call('qp.tang', 'POST', `/api/therapies/${haplo.id}/release`, {
+        din: graft.scanned,
+        productCode: 'S1357A01',
+        expiresAt: '2027-01-01T00:00:00Z',
+        expectedVersion: versions[haplo.id],
+        password: DEMO_PASSWORD,
+      });
+      expect(released.statusCode, released.body).toBe(201);
+      for (const [who, stage, direction] of [
+        ['analyst.wu', 'laboratory', 'out'],
+        ['analyst.wu', 'courier_to_hospital', 'in'],
+        ['dr.zhou', 'courier_to_hospital', 'out'],
+        ['dr.zhou', 'pharmacy', 'in'],
+        ['dr.zhou', 'pharmacy', 'out'],
+      ] as const) {
+        expect(
+          (await scan(haplo.id, haplo.coi, who, stage, direction, graft.scanned, 'S1357A01')).statusCode,
+        ).toBe(201);
+      }
+      const early = await bedside(haplo.id, haplo.pseudonym, graft.scanned, 'S1357A01');
+      expect(early.json()).toMatchObject({
+        code: 'step-out-of-order',
+        detail: 'infusion needs shipment_to_hospital first',
+      });
+      await ok(haplo.id, 'analyst.wu', 'shipment_to_hospital');
+      const infused = await bedside(haplo.id, haplo.pseudonym, graft.scanned, 'S1357A01');
+      expect(infused.statusCode, infused.body).toBe(201);
+      const engrafted = await ok(haplo.id, 'dr.zhou', 'engraftment', {
+        data: { ancDay: 16, plateletDay: 21 },
+      });
+      expect(engrafted.state).toBe('engraftment');
+      expect(engrafted.donor.collectionDin).toBe(graft.din);
+    });
+  });
+
   describe('the history of a therapy record', () => {
     it('lists who changed the therapy and the records on it; the laboratory does not see the consent; others nothing', async () => {
       const therapies = (await call('dr.zhou', 'GET', '/api/therapies')).json<
@@ -658,9 +726,9 @@ describe.each(ENGINES)('where the product comes from: donor and cell-bank lot, o
         withPrincipal(t.platform.database.db, await principal(username), (tx) =>
           tx.selectFrom(table).select('therapy_id').execute(),
         );
-      expect(await rows('dr.zhou', 'therapy_donor')).toHaveLength(2);
-      expect(await rows('analyst.wu', 'therapy_donor')).toHaveLength(2);
-      expect(await rows('inspector', 'therapy_donor')).toHaveLength(2);
+      expect(await rows('dr.zhou', 'therapy_donor')).toHaveLength(3);
+      expect(await rows('analyst.wu', 'therapy_donor')).toHaveLength(3);
+      expect(await rows('inspector', 'therapy_donor')).toHaveLength(3);
       expect(await rows('dr.he', 'therapy_donor')).toEqual([]);
       expect(await rows('dr.zhou', 'therapy_lot')).toHaveLength(1);
       expect(await rows('dr.he', 'therapy_lot')).toEqual([]);
