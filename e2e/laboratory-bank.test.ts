@@ -331,5 +331,6 @@ describe('laboratory end: the seed cell bank and assay controls', () => {
     expect(pdf.headers()['x-cgtlink-pdf-font']).toBe('cjk');
     expect((await pdf.body()).subarray(0, 5).toString()).toBe('%PDF-');
     await context.close();
-  });
+    // Several acts re-enter a password (scrypt): generous on a loaded machine.
+  }, 180_000);
 });

@@ -118,7 +118,8 @@ describe.each(ENGINES)('laboratory: specifications, batches, QC and release on %
       password: DEMO_PASSWORD,
     });
     expect(user.statusCode).toBe(201);
-  });
+    // Seeding the demo world signs with scrypt several times: generous on a loaded machine.
+  }, 180_000);
   afterAll(async () => {
     await t?.close();
   });
