@@ -460,24 +460,11 @@ async function seedPatient(
     labs.push({ code: 'alt', value: Math.round(alt), unit: 'U/L', observedOn: at(d), uln: 40 });
   }
   const measures = thalassemiaMeasures(infusion, lastDay, responder, measuresRandom);
-  if (measures.length) {
+  if (labs.length || measures.length) {
     await tx
       .insertInto('observation')
       .values(
-        measures.map((l) => ({
-          ...normalizeObservation(l),
-          patient_id: patient.id,
-          hospital_id: patient.hospitalId,
-          source: 'seed',
-        })),
-      )
-      .execute();
-  }
-  if (labs.length) {
-    await tx
-      .insertInto('observation')
-      .values(
-        labs.map((l) => ({
+        [...labs, ...measures].map((l) => ({
           ...normalizeObservation(l),
           patient_id: patient.id,
           hospital_id: patient.hospitalId,
