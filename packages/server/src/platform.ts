@@ -5,6 +5,7 @@ import { AuthService } from './auth/auth.service';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
+import { EvaluationService, evaluationReportSignable } from './evaluation/evaluation.service';
 import { AlertService } from './followup/alert.service';
 import { FollowupService } from './followup/followup.service';
 import { SafetyMonitorService } from './followup/safety-monitor.service';
@@ -48,6 +49,7 @@ export interface Platform {
   alerts: AlertService;
   safetyMonitor: SafetyMonitorService;
   charts: ChartService;
+  evaluation: EvaluationService;
   close(): Promise<void>;
 }
 
@@ -70,6 +72,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
   signatures.register(batchSignable);
   signatures.register(filingDecisionSignable);
   signatures.register(productReleaseSignable);
+  signatures.register(evaluationReportSignable);
   const identifiers = new IdentifierCrypto(config.secret);
   const sealer = new Sealer(db, (error) => logger?.error({ err: error }, 'audit sealing failed'));
   return {
@@ -94,6 +97,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     alerts: new AlertService(db),
     safetyMonitor: new SafetyMonitorService(db),
     charts: new ChartService(db),
+    evaluation: new EvaluationService(db, auth, signatures),
     async close() {
       await sealer.stop();
       await sealer.flush();
