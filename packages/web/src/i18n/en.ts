@@ -1,3 +1,4 @@
+import { evaluationEn } from './evaluation';
 import { pathwayEn } from './pathway';
 import type { zhCN } from './zh-CN';
 
@@ -15,6 +16,7 @@ export const en: Messages<typeof zhCN> = {
     current: 'English',
   },
   nav: {
+    evaluation: 'Evaluation',
     overview: 'Overview',
     patients: 'Patients',
     patientsDeid: 'Patients (de-identified)',
@@ -103,6 +105,7 @@ export const en: Messages<typeof zhCN> = {
     sponsor_user: 'Sponsor',
     foundation_user: 'Foundation',
     patient: 'Patient or guardian',
+    evaluator: 'Evaluation centre evaluator',
   },
   orgKind: {
     platform: 'Platform operator',
@@ -575,4 +578,5 @@ export const en: Messages<typeof zhCN> = {
     observed: 'Serious events',
   },
   pathway: pathwayEn,
+  evaluation: evaluationEn,
 };

@@ -1,3 +1,4 @@
+import { evaluationZhCN } from './evaluation';
 import { pathwayZhCN } from './pathway';
 
 /** 简体中文（默认语言）。键与 en.ts 完全一致，由 test/i18n.test.ts 检查。 */
@@ -11,6 +12,7 @@ export const zhCN = {
     current: '中文',
   },
   nav: {
+    evaluation: '疗效评价',
     overview: '监管概览',
     patients: '患者',
     patientsDeid: '患者（去标识化）',
@@ -99,6 +101,7 @@ export const zhCN = {
     sponsor_user: '申办方用户',
     foundation_user: '基金会用户',
     patient: '患者或监护人',
+    evaluator: '评价中心评价员',
   },
   orgKind: {
     platform: '平台运营方',
@@ -570,4 +573,5 @@ export const zhCN = {
     observed: '严重事件数',
   },
   pathway: pathwayZhCN,
+  evaluation: evaluationZhCN,
 } as const;

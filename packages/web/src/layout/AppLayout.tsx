@@ -6,6 +6,7 @@ import {
   DatabaseOutlined,
   ExperimentOutlined,
   FileProtectOutlined,
+  FundOutlined,
   HeartOutlined,
   IdcardOutlined,
   LineChartOutlined,
@@ -45,6 +46,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   filings: <FileProtectOutlined />,
   therapies: <NodeIndexOutlined />,
   controlCharts: <LineChartOutlined />,
+  evaluation: <FundOutlined />,
 };
 
 function LanguageSwitch() {

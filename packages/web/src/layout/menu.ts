@@ -17,7 +17,8 @@ export type NavKey =
   | 'myHealth'
   | 'filings'
   | 'therapies'
-  | 'controlCharts';
+  | 'controlCharts'
+  | 'evaluation';
 
 export interface NavEntry {
   key: NavKey;
@@ -53,16 +54,18 @@ const MY_HEALTH = entry('myHealth', '/my-health', 'nav.myHealth', 'nav-my-health
 const FILINGS = entry('filings', '/filings', 'nav.filings', 'nav-filings');
 const THERAPIES = entry('therapies', '/therapies', 'nav.therapies', 'nav-therapies');
 const CONTROL_CHARTS = entry('controlCharts', '/control-charts', 'nav.controlCharts', 'nav-control-charts');
+const EVALUATION = entry('evaluation', '/evaluation', 'nav.evaluation', 'nav-evaluation');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
-  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, ALERTS, AUDIT],
-  hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS],
+  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, ALERTS, AUDIT, EVALUATION],
+  hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS, EVALUATION],
   laboratory: [LABORATORY, THERAPIES, FILINGS, BATCHES, CELL_BANK, CONTROL_CHARTS],
   patient: [MY_RECORD, MY_HEALTH],
-  sponsor: [DIRECTORY, FILINGS],
+  sponsor: [DIRECTORY, FILINGS, EVALUATION],
   foundation: [DIRECTORY],
+  evaluation: [EVALUATION],
 };
 
 /** The side menu of an end, in display order. */
