@@ -22,6 +22,7 @@ import {
 import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { endpoints } from '../api/endpoints';
 import {
   type Comparison,
   type Evaluation,
@@ -33,7 +34,9 @@ import {
 } from '../api/evaluation';
 import { IntervalPlot, KmChart } from '../components/EvaluationCharts';
 import { ErrorAlert } from '../components/errors';
+import { organizationName } from '../components/names';
 import { useLoad } from '../components/useLoad';
+import { useLanguage } from '../i18n/LanguageContext';
 import { usePrincipal } from '../session/SessionContext';
 
 const pct = (x: number | null | undefined) =>
@@ -68,6 +71,11 @@ function FilterBar({
 }) {
   const { t } = useTranslation();
   const filings = useLoad(() => evaluationApi.filings(), []);
+  const { language } = useLanguage();
+  const hospitals = useLoad(
+    async () => (await endpoints.organizations()).filter((o) => o.kind === 'hospital'),
+    [],
+  );
   const set = (patch: Partial<EvaluationFilters>) => {
     const next: Record<string, unknown> = { ...value, ...patch };
     for (const k of Object.keys(next)) if (next[k] === undefined || next[k] === '') delete next[k];
@@ -94,6 +102,18 @@ function FilterBar({
           onChange={(v) => set({ technology: (v || undefined) as EvaluationFilters['technology'] })}
           options={[any, ...TECHNOLOGIES.map((x) => ({ value: x, label: x }))]}
           prefix={t('evaluation.technology')}
+        />
+      )}
+      {!compact && (
+        <Select
+          data-testid={`${prefix}-hospital`}
+          style={{ minWidth: 200 }}
+          value={value.hospitalId ?? ''}
+          onChange={(v) => set({ hospitalId: v || undefined })}
+          options={[
+            { value: '', label: `${t('evaluation.hospital')}: ${t('evaluation.any')}` },
+            ...(hospitals.data ?? []).map((o) => ({ value: o.id, label: organizationName(o, language) })),
+          ]}
         />
       )}
       <Select
