@@ -156,11 +156,13 @@ export function patientViewFor(
 
 /**
  * The database role a principal's queries run as. Ends that must never see direct identifiers run as a role
- * without column privileges on them, so the database refuses what a forgetful query would leak.
+ * without column privileges on them, so the database refuses what a forgetful query would leak. Sponsors run
+ * as cgtlink_sponsor, a member of cgtlink_deid with its own policies (the follow-up of its filings' patients).
  */
-export function databaseRoleFor(principal: Pick<Principal, 'role'>): 'cgtlink_app' | 'cgtlink_deid' {
+export function databaseRoleFor(
+  principal: Pick<Principal, 'role'>,
+): 'cgtlink_app' | 'cgtlink_deid' | 'cgtlink_sponsor' {
   const end = endOf(principal.role);
-  return end === 'regulator' || end === 'evaluation' || end === 'sponsor' || end === 'foundation'
-    ? 'cgtlink_deid'
-    : 'cgtlink_app';
+  if (end === 'sponsor') return 'cgtlink_sponsor';
+  return end === 'regulator' || end === 'evaluation' || end === 'foundation' ? 'cgtlink_deid' : 'cgtlink_app';
 }

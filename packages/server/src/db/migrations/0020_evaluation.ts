@@ -18,9 +18,12 @@ ALTER TABLE app_user ADD CONSTRAINT app_user_role_check CHECK (role IN ('platfor
   'hospital_physician','hospital_coordinator','lab_analyst','qc_manager','qualified_person','sponsor_user',
   'foundation_user','patient','evaluator'));
 
--- A sponsor reads, de-identified, the follow-up of the patients enrolled under its own filings. The test is a
--- SECURITY DEFINER function behind a cheap guard, so that other readers never pay for it: a sub-select in the
--- policy itself would be planned into every scan of these tables, for the regulator too.
+-- A sponsor reads, de-identified, the follow-up of the patients enrolled under its own filings. Sponsors run as
+-- cgtlink_sponsor, a member of cgtlink_deid (same column privileges, same policies) with policies of its own:
+-- were they on cgtlink_deid, their per-row test would join the regulator's policy in one OR and spoil the
+-- planner's estimates for every regulator query. The test itself is a SECURITY DEFINER function.
+DO $$ BEGIN CREATE ROLE cgtlink_sponsor NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$;
+GRANT cgtlink_deid TO cgtlink_sponsor;
 CREATE FUNCTION app_sponsor_filing(f uuid) RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER
   SET search_path = public AS
   $f$ SELECT EXISTS (SELECT 1 FROM filing WHERE id = f AND sponsor_id = app_org_id()) $f$;
@@ -29,14 +32,14 @@ CREATE FUNCTION app_sponsor_patient(p uuid) RETURNS boolean LANGUAGE sql STABLE 
   $f$ SELECT EXISTS (SELECT 1 FROM followup_enrolment e JOIN filing f ON f.id = e.filing_id
         WHERE e.patient_id = p AND f.sponsor_id = app_org_id()) $f$;
 REVOKE ALL ON FUNCTION app_sponsor_filing(uuid), app_sponsor_patient(uuid) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION app_sponsor_filing(uuid), app_sponsor_patient(uuid) TO cgtlink_deid;
-CREATE POLICY followup_enrolment_sponsor ON followup_enrolment FOR SELECT TO cgtlink_deid
+GRANT EXECUTE ON FUNCTION app_sponsor_filing(uuid), app_sponsor_patient(uuid) TO cgtlink_sponsor;
+CREATE POLICY followup_enrolment_sponsor ON followup_enrolment FOR SELECT TO cgtlink_sponsor
   USING (app_org_kind() = 'sponsor' AND app_sponsor_filing(filing_id));
 DO $do$
 DECLARE t text;
 BEGIN
   FOREACH t IN ARRAY ARRAY['observation','transfusion','adverse_event','followup_visit','patient'] LOOP
-    EXECUTE format($p$CREATE POLICY %1$s_sponsor ON %1$I FOR SELECT TO cgtlink_deid
+    EXECUTE format($p$CREATE POLICY %1$s_sponsor ON %1$I FOR SELECT TO cgtlink_sponsor
         USING (app_org_kind() = 'sponsor' AND app_sponsor_patient(%2$s))$p$,
       t, CASE WHEN t = 'patient' THEN 'id' ELSE 'patient_id' END);
   END LOOP;
@@ -106,7 +109,7 @@ ALTER TABLE evaluation_report ENABLE ROW LEVEL SECURITY;
 -- filing hospital the reports on its filings. Only evaluators write.
 CREATE POLICY evaluation_report_regulator ON evaluation_report FOR SELECT TO cgtlink_deid
   USING (app_org_kind() = 'regulator');
-CREATE POLICY evaluation_report_sponsor ON evaluation_report FOR SELECT TO cgtlink_deid
+CREATE POLICY evaluation_report_sponsor ON evaluation_report FOR SELECT TO cgtlink_sponsor
   USING (app_org_kind() = 'sponsor' AND app_sponsor_filing(filing_id));
 CREATE POLICY evaluation_report_hospital ON evaluation_report FOR SELECT TO cgtlink_app
   USING (app_is_hospital_staff() AND filing_id IN (SELECT id FROM filing WHERE hospital_id = app_org_id()));
