@@ -5,6 +5,7 @@ import { AuthService } from './auth/auth.service';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
+import { EvaluationService, evaluationReportSignable } from './evaluation/evaluation.service';
 import { AlertService } from './followup/alert.service';
 import { FollowupService } from './followup/followup.service';
 import { KoosService } from './followup/koos.service';
@@ -57,6 +58,7 @@ export interface Platform {
   hlaReference: HlaReference;
   donors: DonorService;
   registry: RegistryService;
+  evaluation: EvaluationService;
   close(): Promise<void>;
 }
 
@@ -79,6 +81,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
   signatures.register(batchSignable);
   signatures.register(filingDecisionSignable);
   signatures.register(productReleaseSignable);
+  signatures.register(evaluationReportSignable);
   const identifiers = new IdentifierCrypto(config.secret);
   const hlaReference = new HlaReference(config.imgtDir);
   const donors = new DonorService(db, identifiers, hlaReference);
@@ -110,6 +113,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     hlaReference,
     donors,
     registry,
+    evaluation: new EvaluationService(db, auth, signatures),
     async close() {
       await sealer.stop();
       await sealer.flush();

@@ -37,6 +37,7 @@ const HlaFamilyPage = page(() => import('./pages/HlaFamilyPage'), 'HlaFamilyPage
 const DonorSearchPage = page(() => import('./pages/DonorSearchPage'), 'DonorSearchPage');
 const NotificationsPage = page(() => import('./pages/NotificationsPage'), 'NotificationsPage');
 const ProductLabelsPage = page(() => import('./pages/ProductLabelsPage'), 'ProductLabelsPage');
+const EvaluationPage = page(() => import('./pages/EvaluationPage'), 'EvaluationPage');
 
 export function Loading() {
   return (
@@ -103,6 +104,7 @@ export function AppRoutes() {
         <Route path="donor-search" element={<Guard nav="donorSearch">{<DonorSearchPage />}</Guard>} />
         <Route path="notifications" element={<Guard nav="notifications">{<NotificationsPage />}</Guard>} />
         <Route path="therapies/:id/labels" element={<Guard nav="therapies">{<ProductLabelsPage />}</Guard>} />
+        <Route path="evaluation" element={<Guard nav="evaluation">{<EvaluationPage />}</Guard>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

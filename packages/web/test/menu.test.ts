@@ -16,6 +16,7 @@ describe('side menu per end', () => {
       'nav-alerts',
       'nav-donor-search',
       'nav-notifications',
+      'nav-evaluation',
     ]);
     expect(mayOpen('hospital', 'audit')).toBe(false);
     expect(mayOpen('patient', 'donorSearch')).toBe(false);
@@ -33,6 +34,7 @@ describe('side menu per end', () => {
       'nav-safety',
       'nav-alerts',
       'nav-audit',
+      'nav-evaluation',
     ]);
     expect(menuFor('regulator')[1]!.labelKey).toBe('nav.patientsDeid');
   });
@@ -54,9 +56,17 @@ describe('side menu per end', () => {
         'nav-notifications',
       ]);
     expect(labels('patient')).toEqual(['nav-my-record', 'nav-my-health']);
-    expect(labels('sponsor_user')).toEqual(['nav-organizations', 'nav-filings']);
+    expect(labels('sponsor_user')).toEqual(['nav-organizations', 'nav-filings', 'nav-evaluation']);
     expect(labels('foundation_user')).toEqual(['nav-organizations']);
     expect(menuFor('sponsor')[0]!.labelKey).toBe('nav.directory');
+  });
+
+  it('the evaluation centre sees only its evaluation page; patients and laboratories never see it', () => {
+    expect(labels('evaluator')).toEqual(['nav-evaluation']);
+    expect(homePathFor('evaluation')).toBe('/evaluation');
+    expect(mayOpen('evaluation', 'patients')).toBe(false);
+    expect(mayOpen('patient', 'evaluation')).toBe(false);
+    expect(mayOpen('laboratory', 'evaluation')).toBe(false);
   });
 
   it('every role lands on the first page of its menu, and every menu label is translated', () => {

@@ -46,6 +46,9 @@ export const ACTIONS = [
   'hla.read',
   'hla.write',
   'donor.search',
+  // The evaluation centre (issue 9).
+  'evaluation.read',
+  'evaluation.report',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -62,6 +65,7 @@ const EVERYONE: readonly Role[] = [
   'sponsor_user',
   'foundation_user',
   'patient',
+  'evaluator',
 ];
 const STAFF = EVERYONE.filter((r) => r !== 'patient');
 
@@ -114,6 +118,11 @@ const MATRIX: Record<Action, readonly Role[]> = {
   'hla.read': [...HOSPITAL_STAFF, 'regulator_inspector'],
   'hla.write': HOSPITAL_STAFF,
   'donor.search': HOSPITAL_STAFF,
+  // Evaluation (issue 9): the evaluation centre, the regulator and a sponsor (its own filings) read
+  // de-identified views; a hospital reads the views of its own patients. Only evaluators compute and sign
+  // reports (one as evaluator, another as reviewer).
+  'evaluation.read': ['evaluator', 'regulator_inspector', 'sponsor_user', ...HOSPITAL_STAFF],
+  'evaluation.report': ['evaluator'],
 };
 
 export interface Decision {
@@ -147,6 +156,7 @@ export function patientViewFor(
     case 'patient':
       return patient.id === principal.patientId ? 'identified' : 'none';
     case 'regulator':
+    case 'evaluation':
       return 'deidentified';
     default:
       return 'none';
@@ -155,9 +165,13 @@ export function patientViewFor(
 
 /**
  * The database role a principal's queries run as. Ends that must never see direct identifiers run as a role
- * without column privileges on them, so the database refuses what a forgetful query would leak.
+ * without column privileges on them, so the database refuses what a forgetful query would leak. Sponsors run
+ * as cgtlink_sponsor, a member of cgtlink_deid with its own policies (the follow-up of its filings' patients).
  */
-export function databaseRoleFor(principal: Pick<Principal, 'role'>): 'cgtlink_app' | 'cgtlink_deid' {
+export function databaseRoleFor(
+  principal: Pick<Principal, 'role'>,
+): 'cgtlink_app' | 'cgtlink_deid' | 'cgtlink_sponsor' {
   const end = endOf(principal.role);
-  return end === 'regulator' || end === 'sponsor' || end === 'foundation' ? 'cgtlink_deid' : 'cgtlink_app';
+  if (end === 'sponsor') return 'cgtlink_sponsor';
+  return end === 'regulator' || end === 'evaluation' || end === 'foundation' ? 'cgtlink_deid' : 'cgtlink_app';
 }

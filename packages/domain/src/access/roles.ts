@@ -23,11 +23,22 @@ export const ROLES = [
   'sponsor_user',
   'foundation_user',
   'patient',
+  // The evaluation centre (issue 9): a regulator-side role, held in the evaluation centre's organization.
+  'evaluator',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The four ends of CGTLink, plus the platform's own administration and the sponsors' and foundations' views. */
-export type End = 'admin' | 'regulator' | 'hospital' | 'laboratory' | 'sponsor' | 'foundation' | 'patient';
+export type End =
+  | 'admin'
+  | 'regulator'
+  | 'hospital'
+  | 'laboratory'
+  | 'sponsor'
+  | 'foundation'
+  | 'patient'
+  // The evaluation centre: regulator-side (its organization is of kind regulator), with its own menu.
+  | 'evaluation';
 
 const ROLE_END: Record<Role, End> = {
   platform_admin: 'admin',
@@ -41,6 +52,7 @@ const ROLE_END: Record<Role, End> = {
   foundation_user: 'foundation',
   // A patient (or guardian) account belongs to the hospital that registered the patient.
   patient: 'patient',
+  evaluator: 'evaluation',
 };
 
 const ROLE_ORG_KIND: Record<Role, OrganizationKind> = {
@@ -54,6 +66,7 @@ const ROLE_ORG_KIND: Record<Role, OrganizationKind> = {
   sponsor_user: 'sponsor',
   foundation_user: 'foundation',
   patient: 'hospital',
+  evaluator: 'regulator',
 };
 
 export function endOf(role: Role): End {

@@ -64,7 +64,7 @@ describe('patient views', () => {
   });
   it('runs the regulator, sponsor and foundation as the de-identified database role', () => {
     expect(databaseRoleFor({ role: 'regulator_inspector' })).toBe('cgtlink_deid');
-    expect(databaseRoleFor({ role: 'sponsor_user' })).toBe('cgtlink_deid');
+    expect(databaseRoleFor({ role: 'sponsor_user' })).toBe('cgtlink_sponsor');
     expect(databaseRoleFor({ role: 'foundation_user' })).toBe('cgtlink_deid');
     expect(databaseRoleFor({ role: 'hospital_coordinator' })).toBe('cgtlink_app');
   });

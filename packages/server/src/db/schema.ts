@@ -120,7 +120,8 @@ export interface Schema
     FollowupSchema,
     HlaSchema,
     PathwaySourcesSchema,
-    FollowupMeasuresSchema {
+    FollowupMeasuresSchema,
+    EvaluationSchema {
   organization: OrganizationTable;
   app_user: AppUserTable;
   session: SessionTable;
@@ -889,4 +890,31 @@ export interface KoosResponseTable {
 
 export interface FollowupMeasuresSchema {
   koos_response: KoosResponseTable;
+}
+
+// ---- 0020_evaluation: signed, immutable evaluation reports ----
+
+export interface EvaluationReportTable {
+  id: Generated<Uuid>;
+  filing_id: Uuid;
+  version: number;
+  title: string;
+  cutoff: Date | string;
+  filters: Json;
+  snapshot: Json;
+  snapshot_sha256: string;
+  status: Generated<string>;
+  evaluator_signature_id: Uuid | null;
+  evaluator_user_id: Uuid | null;
+  reviewer_signature_id: Uuid | null;
+  reviewer_user_id: Uuid | null;
+  created_by: Uuid;
+  created_by_name: string;
+  organization_id: Uuid;
+  created_at: Timestamp;
+  signed_at: Date | string | null;
+}
+
+export interface EvaluationSchema {
+  evaluation_report: EvaluationReportTable;
 }

@@ -19,6 +19,7 @@ import { installProblemHandlers } from './problem';
 import { adminRoutes } from './routes/admin.routes';
 import { auditRoutes } from './routes/audit.routes';
 import { authRoutes } from './routes/auth.routes';
+import { evaluationRoutes } from './routes/evaluation.routes';
 import { followupRoutes } from './routes/followup.routes';
 import { hlaRoutes } from './routes/hla.routes';
 import { laboratoryRoutes } from './routes/laboratory.routes';
@@ -124,6 +125,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(laboratoryRoutes, { platform });
   await app.register(followupRoutes, { platform });
   await app.register(hlaRoutes, { platform });
+  await app.register(evaluationRoutes, { platform });
 
   if (options.webDir && existsSync(options.webDir)) {
     await app.register(fastifyStatic, { root: options.webDir, wildcard: false });

@@ -857,7 +857,7 @@ export class PathwayService {
   ): Promise<{ name: string; bytes: number; sha256: string; contentBase64: string }> {
     if (!can(ctx.principal, 'pathway.read')) throw new Forbidden('you may not read treatment pathways');
     // Attached documents may carry direct identifiers: the de-identified view lists their name and hash only.
-    if (databaseRoleFor(ctx.principal) === 'cgtlink_deid') {
+    if (databaseRoleFor(ctx.principal) !== 'cgtlink_app') {
       throw new Forbidden('attachments are not part of the de-identified view');
     }
     return withPrincipal(this.db, ctx.principal, async (tx) => {

@@ -1,3 +1,4 @@
+import { evaluationEn } from './evaluation';
 import { hlaEn } from './hla';
 import { measuresEn } from './measures';
 import { pathwayEn, pathwayMoreEn } from './pathway';
@@ -17,6 +18,7 @@ export const en: Messages<typeof zhCN> = {
     current: 'English',
   },
   nav: {
+    evaluation: 'Evaluation',
     overview: 'Overview',
     patients: 'Patients',
     patientsDeid: 'Patients (de-identified)',
@@ -106,6 +108,7 @@ export const en: Messages<typeof zhCN> = {
     sponsor_user: 'Sponsor',
     foundation_user: 'Foundation',
     patient: 'Patient or guardian',
+    evaluator: 'Evaluation centre evaluator',
   },
   orgKind: {
     platform: 'Platform operator',
@@ -637,4 +640,5 @@ export const en: Messages<typeof zhCN> = {
   pathwayMore: pathwayMoreEn,
   hla: hlaEn,
   measures: measuresEn,
+  evaluation: evaluationEn,
 };

@@ -1,3 +1,4 @@
+import { evaluationZhCN } from './evaluation';
 import { hlaZhCN } from './hla';
 import { measuresZhCN } from './measures';
 import { pathwayMoreZhCN, pathwayZhCN } from './pathway';
@@ -13,6 +14,7 @@ export const zhCN = {
     current: '中文',
   },
   nav: {
+    evaluation: '疗效评价',
     overview: '监管概览',
     patients: '患者',
     patientsDeid: '患者（去标识化）',
@@ -102,6 +104,7 @@ export const zhCN = {
     sponsor_user: '申办方用户',
     foundation_user: '基金会用户',
     patient: '患者或监护人',
+    evaluator: '评价中心评价员',
   },
   orgKind: {
     platform: '平台运营方',
@@ -628,4 +631,5 @@ export const zhCN = {
   pathwayMore: pathwayMoreZhCN,
   hla: hlaZhCN,
   measures: measuresZhCN,
+  evaluation: evaluationZhCN,
 } as const;

@@ -7,6 +7,7 @@ import {
   DatabaseOutlined,
   ExperimentOutlined,
   FileProtectOutlined,
+  FundOutlined,
   HeartOutlined,
   IdcardOutlined,
   LineChartOutlined,
@@ -49,6 +50,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   therapies: <NodeIndexOutlined />,
   controlCharts: <LineChartOutlined />,
   donorSearch: <SearchOutlined />,
+  evaluation: <FundOutlined />,
 };
 
 function LanguageSwitch() {

@@ -19,7 +19,8 @@ export type NavKey =
   | 'therapies'
   | 'controlCharts'
   | 'donorSearch'
-  | 'notifications';
+  | 'notifications'
+  | 'evaluation';
 
 export interface NavEntry {
   key: NavKey;
@@ -57,16 +58,28 @@ const THERAPIES = entry('therapies', '/therapies', 'nav.therapies', 'nav-therapi
 const DONOR_SEARCH = entry('donorSearch', '/donor-search', 'hla.nav', 'nav-donor-search');
 const CONTROL_CHARTS = entry('controlCharts', '/control-charts', 'nav.controlCharts', 'nav-control-charts');
 const NOTIFICATIONS = entry('notifications', '/notifications', 'nav.notifications', 'nav-notifications');
+const EVALUATION = entry('evaluation', '/evaluation', 'nav.evaluation', 'nav-evaluation');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
-  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, ALERTS, AUDIT],
-  hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS, DONOR_SEARCH, NOTIFICATIONS],
+  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, ALERTS, AUDIT, EVALUATION],
+  hospital: [
+    PATIENTS,
+    THERAPIES,
+    FILINGS,
+    BATCHES,
+    SYMPTOMS,
+    ALERTS,
+    DONOR_SEARCH,
+    NOTIFICATIONS,
+    EVALUATION,
+  ],
   laboratory: [LABORATORY, THERAPIES, FILINGS, BATCHES, CELL_BANK, CONTROL_CHARTS, NOTIFICATIONS],
   patient: [MY_RECORD, MY_HEALTH],
-  sponsor: [DIRECTORY, FILINGS],
+  sponsor: [DIRECTORY, FILINGS, EVALUATION],
   foundation: [DIRECTORY],
+  evaluation: [EVALUATION],
 };
 
 /** The side menu of an end, in display order. */
