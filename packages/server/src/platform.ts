@@ -5,6 +5,8 @@ import { AuthService } from './auth/auth.service';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
+import { ExportService } from './exports/export.service';
+import { ExportKeys } from './exports/export-keys';
 import { AlertService } from './followup/alert.service';
 import { FollowupService } from './followup/followup.service';
 import { SafetyMonitorService } from './followup/safety-monitor.service';
@@ -48,6 +50,8 @@ export interface Platform {
   alerts: AlertService;
   safetyMonitor: SafetyMonitorService;
   charts: ChartService;
+  // Evaluation exports (issue 9, item 4)
+  exports: ExportService;
   close(): Promise<void>;
 }
 
@@ -94,6 +98,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     alerts: new AlertService(db),
     safetyMonitor: new SafetyMonitorService(db),
     charts: new ChartService(db),
+    exports: new ExportService(db, new ExportKeys(config.secret)),
     async close() {
       await sealer.stop();
       await sealer.flush();

@@ -42,6 +42,8 @@ export const ACTIONS = [
   'symptom.report',
   'alert.manage',
   'safety.monitor',
+  // Evaluation exports (issue 9, item 4)
+  'export.deidentified',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -105,6 +107,9 @@ const MATRIX: Record<Action, readonly Role[]> = {
   'symptom.report': ['patient'],
   'alert.manage': [...HOSPITAL_STAFF, 'regulator_inspector'],
   'safety.monitor': ['regulator_inspector'],
+  // Evaluation exports (issue 9, item 4): de-identified patient-level data and registry minimum data, for the
+  // sponsor of a filing (its own filings only, scoped in the database) and the regulator.
+  'export.deidentified': ['regulator_inspector', 'sponsor_user'],
 };
 
 export interface Decision {

@@ -108,7 +108,7 @@ export interface SignatureTable {
   signed_at: Timestamp;
 }
 
-export interface Schema extends PathwaySchema, LaboratorySchema, FollowupSchema {
+export interface Schema extends PathwaySchema, LaboratorySchema, FollowupSchema, EvaluationScaleSchema {
   organization: OrganizationTable;
   app_user: AppUserTable;
   session: SessionTable;
@@ -756,4 +756,19 @@ export interface FollowupSchema {
   symptom_report: SymptomReportTable;
   alert: AlertTable;
   followup_visit: FollowupVisitTable;
+}
+
+// ---- 0021_evaluation_scale: the patients of each filing (kept by triggers) ----
+
+export interface FilingPatientTable {
+  filing_id: Uuid;
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  sponsor_id: Uuid | null;
+  technology: string;
+  added_at: Timestamp;
+}
+
+export interface EvaluationScaleSchema {
+  filing_patient: FilingPatientTable;
 }
