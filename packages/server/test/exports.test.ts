@@ -265,7 +265,9 @@ describe.each(ENGINES)('de-identified exports on %s', (engine) => {
     expect(row?.day0_date).toBe(addDays(DAY0, shift));
     expect(row?.day0_date).not.toBe(DAY0);
     const labs = parseCsv(first.files.get('labs.csv') as string).filter((r) => r.subject_id === subject);
-    expect(labs.map((l) => [l.code, l.day, daysBetween(DAY0, l.observed_on) - Number(l.day)])).toEqual([
+    expect(
+      labs.map((l) => [l.code, l.day, daysBetween(DAY0, l.observed_on as string) - Number(l.day)]),
+    ).toEqual([
       ['anc', '5', shift],
       ['anc', '12', shift],
       ['anc', '13', shift],
