@@ -29,6 +29,7 @@ describe('side menu per end', () => {
       'nav-safety',
       'nav-alerts',
       'nav-audit',
+      'nav-exports',
     ]);
     expect(menuFor('regulator')[1]!.labelKey).toBe('nav.patientsDeid');
   });
@@ -49,7 +50,7 @@ describe('side menu per end', () => {
         'nav-control-charts',
       ]);
     expect(labels('patient')).toEqual(['nav-my-record', 'nav-my-health']);
-    expect(labels('sponsor_user')).toEqual(['nav-organizations', 'nav-filings']);
+    expect(labels('sponsor_user')).toEqual(['nav-organizations', 'nav-filings', 'nav-exports']);
     expect(labels('foundation_user')).toEqual(['nav-organizations']);
     expect(menuFor('sponsor')[0]!.labelKey).toBe('nav.directory');
   });

@@ -1,3 +1,4 @@
+import { exportsEn } from './exports';
 import { pathwayEn } from './pathway';
 import type { zhCN } from './zh-CN';
 
@@ -32,6 +33,7 @@ export const en: Messages<typeof zhCN> = {
     myHealth: 'My health',
     filings: 'Filings',
     therapies: 'Treatment pathways',
+    exports: 'Data exports',
     controlCharts: 'Control charts',
   },
   header: {
@@ -575,4 +577,5 @@ export const en: Messages<typeof zhCN> = {
     observed: 'Serious events',
   },
   pathway: pathwayEn,
+  exports: exportsEn,
 };

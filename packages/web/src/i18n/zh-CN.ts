@@ -1,3 +1,4 @@
+import { exportsZhCN } from './exports';
 import { pathwayZhCN } from './pathway';
 
 /** 简体中文（默认语言）。键与 en.ts 完全一致，由 test/i18n.test.ts 检查。 */
@@ -28,6 +29,7 @@ export const zhCN = {
     myHealth: '我的健康',
     filings: '临床应用备案',
     therapies: '治疗路径',
+    exports: '数据导出',
     controlCharts: '质控图',
   },
   header: {
@@ -570,4 +572,5 @@ export const zhCN = {
     observed: '严重事件数',
   },
   pathway: pathwayZhCN,
+  exports: exportsZhCN,
 } as const;

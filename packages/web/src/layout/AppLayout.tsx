@@ -4,6 +4,7 @@ import {
   BankOutlined,
   DashboardOutlined,
   DatabaseOutlined,
+  DownloadOutlined,
   ExperimentOutlined,
   FileProtectOutlined,
   HeartOutlined,
@@ -45,6 +46,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   filings: <FileProtectOutlined />,
   therapies: <NodeIndexOutlined />,
   controlCharts: <LineChartOutlined />,
+  exports: <DownloadOutlined />,
 };
 
 function LanguageSwitch() {

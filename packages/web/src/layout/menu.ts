@@ -17,7 +17,8 @@ export type NavKey =
   | 'myHealth'
   | 'filings'
   | 'therapies'
-  | 'controlCharts';
+  | 'controlCharts'
+  | 'exports';
 
 export interface NavEntry {
   key: NavKey;
@@ -53,15 +54,17 @@ const MY_HEALTH = entry('myHealth', '/my-health', 'nav.myHealth', 'nav-my-health
 const FILINGS = entry('filings', '/filings', 'nav.filings', 'nav-filings');
 const THERAPIES = entry('therapies', '/therapies', 'nav.therapies', 'nav-therapies');
 const CONTROL_CHARTS = entry('controlCharts', '/control-charts', 'nav.controlCharts', 'nav-control-charts');
+// Evaluation exports (issue 9, item 4): the regulator and the sponsor of a filing.
+const EXPORTS = entry('exports', '/exports', 'nav.exports', 'nav-exports');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
-  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, ALERTS, AUDIT],
+  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, ALERTS, AUDIT, EXPORTS],
   hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS],
   laboratory: [LABORATORY, THERAPIES, FILINGS, BATCHES, CELL_BANK, CONTROL_CHARTS],
   patient: [MY_RECORD, MY_HEALTH],
-  sponsor: [DIRECTORY, FILINGS],
+  sponsor: [DIRECTORY, FILINGS, EXPORTS],
   foundation: [DIRECTORY],
 };
 
