@@ -39,6 +39,7 @@ export interface NationalOptions {
 
 export interface NationalReport {
   seconds: number;
+  /** Rows in each table after the run (a database that held other data counts it too). */
   rows: Record<string, number>;
   total: number;
   steps: { step: string; seconds: number }[];
