@@ -13,6 +13,8 @@ import pg from 'pg';
 import { type Database, openDatabase } from '../packages/server/src/db/database';
 import { migrateToLatest } from '../packages/server/src/db/migrate';
 import { withPrincipal } from '../packages/server/src/db/scoped';
+import { evaluateFiling } from '../packages/server/src/evaluation/evaluate';
+import type { EvaluationFilters } from '../packages/server/src/evaluation/filters';
 import { IdentifierCrypto } from '../packages/server/src/patients/identifier-crypto';
 import {
   EVALUATION_AGGREGATES,
@@ -127,6 +129,32 @@ try {
       const r = await time(database, who, view, params);
       console.log(
         `${view.name.padEnd(50)} ${label.padEnd(9)} ${fmt(r.cold, 0).padStart(9)} ${fmt(r.median, 0).padStart(10)} ${r.rows}`,
+      );
+    }
+  }
+  // The evaluation service's views (issue 9, items 1–3): one call computes a cohort's efficacy, safety and
+  // quality sections.
+  const views: [string, EvaluationFilters][] = [
+    ['evaluation view: one filing', { filingId: largest.id }],
+    ['evaluation view: one filing, age band 0-11', { filingId: largest.id, ageBand: '0-11' }],
+    ['evaluation view: technology (gene therapy)', { technology: 'autologous_gene_hsc' }],
+    ['evaluation view: one hospital', { hospitalId: hospital.id }],
+  ];
+  for (const [label, filters] of views) {
+    for (const [who, principalOf] of [
+      ['regulator', regulator],
+      ['sponsor', sponsor],
+    ] as const) {
+      if (who === 'sponsor' && !filters.filingId) continue;
+      const once = async () => {
+        const t0 = performance.now();
+        await evaluateFiling(database.db, principalOf, filters);
+        return performance.now() - t0;
+      };
+      const cold = await once();
+      const warm = [await once(), await once(), await once()].sort((a, b) => a - b);
+      console.log(
+        `${label.padEnd(50)} ${who.padEnd(9)} ${fmt(cold, 0).padStart(9)} ${fmt(warm[1] as number, 0).padStart(10)}`,
       );
     }
   }

@@ -5,6 +5,7 @@ import { AuthService } from './auth/auth.service';
 import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
+import { EvaluationService, evaluationReportSignable } from './evaluation/evaluation.service';
 import { ExportService } from './exports/export.service';
 import { ExportKeys } from './exports/export-keys';
 import { AlertService } from './followup/alert.service';
@@ -50,6 +51,7 @@ export interface Platform {
   alerts: AlertService;
   safetyMonitor: SafetyMonitorService;
   charts: ChartService;
+  evaluation: EvaluationService;
   // Evaluation exports (issue 9, item 4)
   exports: ExportService;
   close(): Promise<void>;
@@ -74,6 +76,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
   signatures.register(batchSignable);
   signatures.register(filingDecisionSignable);
   signatures.register(productReleaseSignable);
+  signatures.register(evaluationReportSignable);
   const identifiers = new IdentifierCrypto(config.secret);
   const sealer = new Sealer(db, (error) => logger?.error({ err: error }, 'audit sealing failed'));
   return {
@@ -98,6 +101,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     alerts: new AlertService(db),
     safetyMonitor: new SafetyMonitorService(db),
     charts: new ChartService(db),
+    evaluation: new EvaluationService(db, auth, signatures),
     exports: new ExportService(db, new ExportKeys(config.secret)),
     async close() {
       await sealer.stop();

@@ -42,6 +42,9 @@ export const ACTIONS = [
   'symptom.report',
   'alert.manage',
   'safety.monitor',
+  // The evaluation centre (issue 9).
+  'evaluation.read',
+  'evaluation.report',
   // Evaluation exports (issue 9, item 4)
   'export.deidentified',
 ] as const;
@@ -60,6 +63,7 @@ const EVERYONE: readonly Role[] = [
   'sponsor_user',
   'foundation_user',
   'patient',
+  'evaluator',
 ];
 const STAFF = EVERYONE.filter((r) => r !== 'patient');
 
@@ -107,6 +111,11 @@ const MATRIX: Record<Action, readonly Role[]> = {
   'symptom.report': ['patient'],
   'alert.manage': [...HOSPITAL_STAFF, 'regulator_inspector'],
   'safety.monitor': ['regulator_inspector'],
+  // Evaluation (issue 9): the evaluation centre, the regulator and a sponsor (its own filings) read
+  // de-identified views; a hospital reads the views of its own patients. Only evaluators compute and sign
+  // reports (one as evaluator, another as reviewer).
+  'evaluation.read': ['evaluator', 'regulator_inspector', 'sponsor_user', ...HOSPITAL_STAFF],
+  'evaluation.report': ['evaluator'],
   // Evaluation exports (issue 9, item 4): de-identified patient-level data and registry minimum data, for the
   // sponsor of a filing (its own filings only, scoped in the database) and the regulator.
   'export.deidentified': ['regulator_inspector', 'sponsor_user'],

@@ -23,6 +23,8 @@ export const ROLES = [
   'sponsor_user',
   'foundation_user',
   'patient',
+  // The evaluation centre (issue 9): a regulator-side role, held in the evaluation centre's organization.
+  'evaluator',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -41,6 +43,7 @@ const ROLE_END: Record<Role, End> = {
   foundation_user: 'foundation',
   // A patient (or guardian) account belongs to the hospital that registered the patient.
   patient: 'patient',
+  evaluator: 'regulator',
 };
 
 const ROLE_ORG_KIND: Record<Role, OrganizationKind> = {
@@ -54,6 +57,7 @@ const ROLE_ORG_KIND: Record<Role, OrganizationKind> = {
   sponsor_user: 'sponsor',
   foundation_user: 'foundation',
   patient: 'hospital',
+  evaluator: 'regulator',
 };
 
 export function endOf(role: Role): End {

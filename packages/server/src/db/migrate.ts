@@ -5,6 +5,7 @@ import * as m0003 from './migrations/0003_pathway_attachments';
 import * as m0004 from './migrations/0004_patient_history';
 import * as m0010 from './migrations/0010_laboratory';
 import * as m0011 from './migrations/0011_followup';
+import * as m0020 from './migrations/0020_evaluation';
 import * as m0021 from './migrations/0021_evaluation_scale';
 
 /**
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '0004_patient_history': m0004,
   '0010_laboratory': m0010,
   '0011_followup': m0011,
+  '0020_evaluation': m0020,
   '0021_evaluation_scale': m0021,
 };
 

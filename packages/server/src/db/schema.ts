@@ -108,7 +108,7 @@ export interface SignatureTable {
   signed_at: Timestamp;
 }
 
-export interface Schema extends PathwaySchema, LaboratorySchema, FollowupSchema, EvaluationScaleSchema {
+export interface Schema extends PathwaySchema, LaboratorySchema, FollowupSchema, EvaluationSchema, EvaluationScaleSchema {
   organization: OrganizationTable;
   app_user: AppUserTable;
   session: SessionTable;
@@ -756,6 +756,33 @@ export interface FollowupSchema {
   symptom_report: SymptomReportTable;
   alert: AlertTable;
   followup_visit: FollowupVisitTable;
+}
+
+// ---- 0020_evaluation: signed, immutable evaluation reports ----
+
+export interface EvaluationReportTable {
+  id: Generated<Uuid>;
+  filing_id: Uuid;
+  version: number;
+  title: string;
+  cutoff: Date | string;
+  filters: Json;
+  snapshot: Json;
+  snapshot_sha256: string;
+  status: Generated<string>;
+  evaluator_signature_id: Uuid | null;
+  evaluator_user_id: Uuid | null;
+  reviewer_signature_id: Uuid | null;
+  reviewer_user_id: Uuid | null;
+  created_by: Uuid;
+  created_by_name: string;
+  organization_id: Uuid;
+  created_at: Timestamp;
+  signed_at: Date | string | null;
+}
+
+export interface EvaluationSchema {
+  evaluation_report: EvaluationReportTable;
 }
 
 // ---- 0021_evaluation_scale: the patients of each filing (kept by triggers) ----

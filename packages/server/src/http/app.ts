@@ -19,6 +19,7 @@ import { installProblemHandlers } from './problem';
 import { adminRoutes } from './routes/admin.routes';
 import { auditRoutes } from './routes/audit.routes';
 import { authRoutes } from './routes/auth.routes';
+import { evaluationRoutes } from './routes/evaluation.routes';
 import { exportRoutes } from './routes/export.routes';
 import { followupRoutes } from './routes/followup.routes';
 import { laboratoryRoutes } from './routes/laboratory.routes';
@@ -123,6 +124,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(pathwayRoutes, { platform });
   await app.register(laboratoryRoutes, { platform });
   await app.register(followupRoutes, { platform });
+  await app.register(evaluationRoutes, { platform });
   await app.register(exportRoutes, { platform });
 
   if (options.webDir && existsSync(options.webDir)) {

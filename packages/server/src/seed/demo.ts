@@ -4,6 +4,7 @@ import { asSystem } from '../db/scoped';
 import { seedDemoFiling } from '../pathway/demo-filing';
 import type { Platform } from '../platform';
 import { seedFollowupCohort } from './demo-cohort';
+import { seedEvaluationCohort } from './evaluation';
 import { seedLaboratory } from './laboratory';
 
 /**
@@ -51,6 +52,13 @@ const ORGANIZATIONS = [
     nameZh: '地中海贫血关爱基金会',
     nameEn: 'Thalassemia Care Foundation',
   },
+  // The evaluation centre (issue 9): a regulator-side organization.
+  {
+    code: 'GBA-EVAL',
+    kind: 'regulator',
+    nameZh: '粤港澳大湾区生物治疗健康效应评价中心',
+    nameEn: 'Greater Bay Area Biotherapy Health Effect Evaluation Center',
+  },
 ] as const;
 
 const USERS: { username: string; displayName: string; role: Role; org: string }[] = [
@@ -64,6 +72,9 @@ const USERS: { username: string; displayName: string; role: Role; org: string }[
   { username: 'qp.tang', displayName: '唐振华 Tang Zhenhua', role: 'qualified_person', org: 'GBA-SCB' },
   { username: 'sponsor.xu', displayName: '徐静 Xu Jing', role: 'sponsor_user', org: 'NS-GENE' },
   { username: 'foundation.yang', displayName: '杨帆 Yang Fan', role: 'foundation_user', org: 'THAL-CARE' },
+  // The evaluation centre: an evaluator and a reviewer (issue 9).
+  { username: 'evaluator.chen', displayName: '陈思敏 Chen Simin', role: 'evaluator', org: 'GBA-EVAL' },
+  { username: 'reviewer.luo', displayName: '罗嘉明 Luo Jiaming', role: 'evaluator', org: 'GBA-EVAL' },
 ];
 
 const PATIENTS = [
@@ -227,7 +238,10 @@ export async function seedDemo(
   await seedDemoFiling(db);
   await seedLaboratory(platform, DEMO_PASSWORD);
   // The follow-up cohort (years of records for a few hundred patients) is for demonstrations, not for tests.
-  if (options.cohort && options.cohort > 0) await seedFollowupCohort(platform, options.cohort, patientIds[0]);
+  if (options.cohort && options.cohort > 0) {
+    await seedFollowupCohort(platform, options.cohort, patientIds[0]);
+    await seedEvaluationCohort(platform);
+  }
   await platform.sealer.flush();
   return { created: true, credentials };
 }

@@ -107,7 +107,7 @@ CREATE INDEX followup_visit_open_idx ON followup_visit (hospital_id, window_end,
 -- Custody excursions per laboratory and filing's patients.
 CREATE INDEX deviation_kind_idx ON deviation (laboratory_id, kind, created_at);
 CREATE INDEX deviation_patient_idx ON deviation (patient_id);
-CREATE INDEX followup_enrolment_filing_idx ON followup_enrolment (filing_id);
+CREATE INDEX IF NOT EXISTS followup_enrolment_filing_idx ON followup_enrolment (filing_id, infusion_date);
 `)
     .execute(db);
 }
