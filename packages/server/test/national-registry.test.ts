@@ -94,6 +94,7 @@ describe.each(ENGINES)('national synthetic registry generator on %s (N = %i)', (
     expect(treated / N).toBeLessThan(0.12);
     expect(report.rows.therapy).toBe(treated);
     expect(report.rows.filing_patient).toBe(treated);
+    expect(report.rows.patient_transfusion_summary).toBeGreaterThan(N * 0.9);
     const { late } = await one(
       sql<{ late: number }>`
         select count(*)::int as late from followup_enrolment e
@@ -114,6 +115,35 @@ describe.each(ENGINES)('national synthetic registry generator on %s (N = %i)', (
                (select count(*)::int from followup_enrolment where status = 'deceased') as deceased`,
     );
     expect(deaths.fatal).toBe(deaths.deceased);
+  });
+
+  it('keeps the per-patient red-cell summary equal to the transfusions, also after a retraction', async () => {
+    const { mismatches } = await one(
+      sql<{ mismatches: number }>`
+        select count(*)::int as mismatches from patient p
+          left join patient_transfusion_summary s on s.patient_id = p.id
+          left join (select patient_id, max(given_on) as last, count(*)::int as n from transfusion
+                      where product = 'red-cells' and status = 'final' group by patient_id) t on t.patient_id = p.id
+         where s.last_red_cell_on is distinct from t.last or coalesce(s.red_cells, 0) <> coalesce(t.n, 0)`,
+    );
+    expect(mismatches).toBe(0);
+    const last = await one(
+      sql<{ id: string; patient_id: string; given_on: string }>`
+        select id, patient_id, given_on from transfusion where product = 'red-cells'
+         order by given_on desc, id limit 1`,
+    );
+    const before = await one(
+      sql<{
+        red_cells: number;
+      }>`select red_cells from patient_transfusion_summary where patient_id = ${last.patient_id}`,
+    );
+    await sql`update transfusion set status = 'entered-in-error' where id = ${last.id}`.execute(database.db);
+    const after = await one(
+      sql<{ last_red_cell_on: string; red_cells: number }>`
+        select last_red_cell_on, red_cells from patient_transfusion_summary where patient_id = ${last.patient_id}`,
+    );
+    expect(after.red_cells).toBe(before.red_cells - 1);
+    expect(after.last_red_cell_on < last.given_on).toBe(true);
   });
 
   it('runs every evaluation aggregate, and a sponsor sees only its own filing’s patients', async () => {

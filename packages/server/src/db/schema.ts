@@ -108,7 +108,12 @@ export interface SignatureTable {
   signed_at: Timestamp;
 }
 
-export interface Schema extends PathwaySchema, LaboratorySchema, FollowupSchema, EvaluationSchema, EvaluationScaleSchema {
+export interface Schema
+  extends PathwaySchema,
+    LaboratorySchema,
+    FollowupSchema,
+    EvaluationSchema,
+    EvaluationScaleSchema {
   organization: OrganizationTable;
   app_user: AppUserTable;
   session: SessionTable;
@@ -796,6 +801,14 @@ export interface FilingPatientTable {
   added_at: Timestamp;
 }
 
+export interface PatientTransfusionSummaryTable {
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  last_red_cell_on: string | null;
+  red_cells: Generated<number>;
+}
+
 export interface EvaluationScaleSchema {
   filing_patient: FilingPatientTable;
+  patient_transfusion_summary: PatientTransfusionSummaryTable;
 }

@@ -24,6 +24,25 @@ export interface EvaluationAggregate {
 const rows = async <T>(q: ReturnType<typeof sql<T>>, tx: Tx) => (await q.execute(tx)).rows;
 
 /**
+ * No red-cell transfusion from day 60 (or 12 months before the cut-off, whichever is later) to the cut-off, for
+ * the patient `e.patient_id`: answered by the per-patient summary of 0021 when the last transfusion is not after
+ * the cut-off (the usual case: a cut-off of today), else by a probe of the transfusion index.
+ */
+function transfusionFree(cutOff: string) {
+  return sql`(select case
+      when s.last_red_cell_on is null then true
+      when s.last_red_cell_on <= ${cutOff}::date
+        then s.last_red_cell_on <= greatest(e.infusion_date + 60, ${cutOff}::date - 365)
+      else not exists (select 1 from transfusion t
+                        where t.patient_id = e.patient_id and t.product = 'red-cells' and t.status = 'final'
+                          and t.given_on > greatest(e.infusion_date + 60, ${cutOff}::date - 365)
+                          and t.given_on <= ${cutOff}::date)
+    end
+    from (select (select ts.last_red_cell_on from patient_transfusion_summary ts
+                   where ts.patient_id = e.patient_id) as last_red_cell_on) s)`;
+}
+
+/**
  * Transfusion independence at the cut-off (DESIGN.md §3.3, simplified to the cut-off window): alive, day 0 at
  * least 14 months before the cut-off, no red-cell transfusion in the 12 months before it (nor since day 60), and
  * mean Hb ≥ 9 g/dL over those 12 months.
@@ -35,10 +54,7 @@ export const tiRatePerFiling: EvaluationAggregate = {
       sql<{ evaluable: number; independent: number }>`
       select count(*)::int as evaluable, count(*) filter (where ti)::int as independent
         from (select e.patient_id,
-                not exists (select 1 from transfusion t
-                             where t.patient_id = e.patient_id and t.product = 'red-cells' and t.status = 'final'
-                               and t.given_on > greatest(e.infusion_date + 60, ${p.cutOff}::date - 365)
-                               and t.given_on <= ${p.cutOff}::date)
+                ${transfusionFree(p.cutOff)}
                 and coalesce((select avg(o.value_canonical) from observation o
                                where o.patient_id = e.patient_id and o.code = 'hb' and o.status = 'final'
                                  and o.observed_on > ${p.cutOff}::date - 365 and o.observed_on <= ${p.cutOff}::date), 0) >= 9
@@ -56,11 +72,7 @@ export const tiRateAllFilings: EvaluationAggregate = {
     rows(
       sql`
       select fp.filing_id, count(*)::int as evaluable,
-             count(*) filter (where not exists (
-               select 1 from transfusion t
-                where t.patient_id = e.patient_id and t.product = 'red-cells' and t.status = 'final'
-                  and t.given_on > greatest(e.infusion_date + 60, ${p.cutOff}::date - 365)
-                  and t.given_on <= ${p.cutOff}::date))::int as transfusion_free
+             count(*) filter (where ${transfusionFree(p.cutOff)})::int as transfusion_free
         from filing_patient fp join followup_enrolment e on e.patient_id = fp.patient_id
        where e.infusion_date <= ${p.cutOff}::date - 425 and e.status <> 'deceased'
        group by fp.filing_id`,

@@ -109,6 +109,7 @@ const TABLES = [
   'therapy',
   'deviation',
   'filing_patient',
+  'patient_transfusion_summary',
 ] as const;
 
 function positiveInt(value: number, field: string, max: number): number {
@@ -265,6 +266,18 @@ SELECT ('b0000000-0000-4000-8000-' || lpad(to_hex(nextval('nat_tx_seq')), 12, '0
        n.id, n.hospital_id, n.day0 + d, 'platelets', 250, 1, 'seed', 'final'
   FROM nat n CROSS JOIN (VALUES (3), (7), (11)) AS p(d)
  WHERE n.day0 IS NOT NULL AND n.day0 + d <= n.end_obs;
+${
+  options.fast
+    ? `-- The trigger that keeps the per-patient summary is off in bulk mode: one aggregate fills it.
+INSERT INTO patient_transfusion_summary (patient_id, hospital_id, last_red_cell_on, red_cells)
+SELECT t.patient_id, min(t.hospital_id::text)::uuid, max(t.given_on), count(*)::int
+  FROM transfusion t
+ WHERE t.product = 'red-cells' AND t.status = 'final' AND t.patient_id IN (SELECT id FROM nat)
+ GROUP BY t.patient_id
+ON CONFLICT (patient_id) DO UPDATE
+  SET last_red_cell_on = EXCLUDED.last_red_cell_on, red_cells = EXCLUDED.red_cells;`
+    : ''
+}
 `,
     );
 

@@ -9,7 +9,8 @@ import { type Kysely, sql } from 'kysely';
  * 2. Sponsor scoping in the database: a sponsor principal (de-identified role) reads the rows of the patients of
  *    its own filings only — never another sponsor's, never a patient outside a filing. The policies test
  *    membership with one hashed sub-select on `filing_patient`, cheap even over tens of millions of rows.
- * 3. Indexes that keep the evaluation aggregates interactive on 300,000 patients and tens of millions of
+ * 3. `patient_transfusion_summary`, a pre-aggregation kept by trigger (last red-cell transfusion per patient), and
+ *    indexes that keep the evaluation aggregates interactive on 300,000 patients and tens of millions of
  *    transfusions and laboratory results: covering indexes for "last red-cell transfusion" and "Hb values in a
  *    window" per patient (index-only scans), open visits past their window, excursions per laboratory and
  *    adverse events per patient with term and grade.
@@ -107,6 +108,45 @@ CREATE INDEX followup_visit_open_idx ON followup_visit (hospital_id, window_end,
 -- Custody excursions per laboratory and filing's patients.
 CREATE INDEX deviation_kind_idx ON deviation (laboratory_id, kind, created_at);
 CREATE INDEX deviation_patient_idx ON deviation (patient_id);
+-- Pre-aggregation: each patient's last final red-cell transfusion and their number, kept by a trigger in the
+-- writer's transaction. Transfusion independence at the cut-off needs "no red cells since …" for every patient
+-- of a filing or of the registry; read from here it is one small row per patient instead of a probe into tens of
+-- millions of transfusions (a cut-off before the last transfusion falls back to the index).
+CREATE TABLE patient_transfusion_summary (
+  patient_id uuid PRIMARY KEY REFERENCES patient(id),
+  hospital_id uuid NOT NULL REFERENCES organization(id),
+  last_red_cell_on date,
+  red_cells integer NOT NULL DEFAULT 0
+);
+CREATE FUNCTION patient_transfusion_summary_refresh() RETURNS trigger
+  LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $f$
+BEGIN
+  INSERT INTO patient_transfusion_summary AS s (patient_id, hospital_id, last_red_cell_on, red_cells)
+  SELECT NEW.patient_id, NEW.hospital_id, max(t.given_on), count(*)::int
+    FROM transfusion t
+   WHERE t.patient_id = NEW.patient_id AND t.product = 'red-cells' AND t.status = 'final'
+  ON CONFLICT (patient_id) DO UPDATE
+    SET last_red_cell_on = EXCLUDED.last_red_cell_on, red_cells = EXCLUDED.red_cells;
+  RETURN NULL;
+END $f$;
+CREATE TRIGGER transfusion_summary AFTER INSERT OR UPDATE ON transfusion
+  FOR EACH ROW EXECUTE FUNCTION patient_transfusion_summary_refresh();
+INSERT INTO patient_transfusion_summary (patient_id, hospital_id, last_red_cell_on, red_cells)
+SELECT p.id, p.hospital_id, max(t.given_on), count(t.id)::int
+  FROM patient p JOIN transfusion t ON t.patient_id = p.id AND t.product = 'red-cells' AND t.status = 'final'
+ GROUP BY p.id, p.hospital_id;
+GRANT SELECT ON patient_transfusion_summary TO cgtlink_app, cgtlink_deid;
+ALTER TABLE patient_transfusion_summary ENABLE ROW LEVEL SECURITY;
+CREATE POLICY patient_transfusion_summary_hospital ON patient_transfusion_summary FOR SELECT TO cgtlink_app
+  USING (app_is_hospital_staff_fu() AND hospital_id = app_org_id());
+CREATE POLICY patient_transfusion_summary_self ON patient_transfusion_summary FOR SELECT TO cgtlink_app
+  USING (app_role() = 'patient' AND patient_id = app_patient_id());
+CREATE POLICY patient_transfusion_summary_regulator ON patient_transfusion_summary FOR SELECT TO cgtlink_deid
+  USING (app_org_kind() = 'regulator');
+CREATE POLICY patient_transfusion_summary_sponsor_filing ON patient_transfusion_summary FOR SELECT TO cgtlink_deid
+  USING (app_org_kind() = 'sponsor'
+    AND patient_id IN (SELECT fp.patient_id FROM filing_patient fp WHERE fp.sponsor_id = app_org_id()));
+
 CREATE INDEX IF NOT EXISTS followup_enrolment_filing_idx ON followup_enrolment (filing_id, infusion_date);
 `)
     .execute(db);
