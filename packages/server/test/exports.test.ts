@@ -172,7 +172,7 @@ describe.each(ENGINES)('de-identified exports on %s', (engine) => {
     });
     expect(tr.statusCode, tr.body).toBe(201);
     await observe(outsider.id, 'hb', 9.1, 'g/dL', 30);
-  });
+  }, 300_000);
   afterAll(async () => {
     await t?.close();
   });
