@@ -33,6 +33,7 @@ const FilingsPage = page(() => import('./pages/FilingsPage'), 'FilingsPage');
 const TherapiesPage = page(() => import('./pages/TherapiesPage'), 'TherapiesPage');
 const TherapyPage = page(() => import('./pages/TherapyPage'), 'TherapyPage');
 const ControlChartsPage = page(() => import('./pages/ControlChartsPage'), 'ControlChartsPage');
+const EvaluationPage = page(() => import('./pages/EvaluationPage'), 'EvaluationPage');
 const ExportsPage = page(() => import('./pages/ExportsPage'), 'ExportsPage');
 
 export function Loading() {
@@ -96,6 +97,7 @@ export function AppRoutes() {
         <Route path="therapies" element={<Guard nav="therapies">{<TherapiesPage />}</Guard>} />
         <Route path="therapies/:id" element={<Guard nav="therapies">{<TherapyPage />}</Guard>} />
         <Route path="control-charts" element={<Guard nav="controlCharts">{<ControlChartsPage />}</Guard>} />
+        <Route path="evaluation" element={<Guard nav="evaluation">{<EvaluationPage />}</Guard>} />
         <Route path="exports" element={<Guard nav="exports">{<ExportsPage />}</Guard>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>

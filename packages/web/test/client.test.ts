@@ -30,7 +30,7 @@ describe('user form role choices', () => {
   it('offers only the roles valid for the organization kind (domain policy organizationKindFor)', () => {
     expect(rolesFor({ kind: 'laboratory' })).toEqual(['lab_analyst', 'qc_manager', 'qualified_person']);
     expect(rolesFor({ kind: 'hospital' })).toEqual(['hospital_physician', 'hospital_coordinator', 'patient']);
-    expect(rolesFor({ kind: 'regulator' })).toEqual(['regulator_inspector']);
+    expect(rolesFor({ kind: 'regulator' })).toEqual(['regulator_inspector', 'evaluator']);
     expect(rolesFor(undefined)).toEqual([]);
   });
 });

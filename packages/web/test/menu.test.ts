@@ -14,6 +14,7 @@ describe('side menu per end', () => {
       'nav-batches',
       'nav-symptoms',
       'nav-alerts',
+      'nav-evaluation',
     ]);
     expect(mayOpen('hospital', 'audit')).toBe(false);
     expect(mayOpen('hospital', 'organizations')).toBe(false);
@@ -29,6 +30,7 @@ describe('side menu per end', () => {
       'nav-safety',
       'nav-alerts',
       'nav-audit',
+      'nav-evaluation',
       'nav-exports',
     ]);
     expect(menuFor('regulator')[1]!.labelKey).toBe('nav.patientsDeid');
@@ -50,9 +52,22 @@ describe('side menu per end', () => {
         'nav-control-charts',
       ]);
     expect(labels('patient')).toEqual(['nav-my-record', 'nav-my-health']);
-    expect(labels('sponsor_user')).toEqual(['nav-organizations', 'nav-filings', 'nav-exports']);
+    expect(labels('sponsor_user')).toEqual([
+      'nav-organizations',
+      'nav-filings',
+      'nav-evaluation',
+      'nav-exports',
+    ]);
     expect(labels('foundation_user')).toEqual(['nav-organizations']);
     expect(menuFor('sponsor')[0]!.labelKey).toBe('nav.directory');
+  });
+
+  it('the evaluation centre sees only its evaluation page; patients and laboratories never see it', () => {
+    expect(labels('evaluator')).toEqual(['nav-evaluation']);
+    expect(homePathFor('evaluation')).toBe('/evaluation');
+    expect(mayOpen('evaluation', 'patients')).toBe(false);
+    expect(mayOpen('patient', 'evaluation')).toBe(false);
+    expect(mayOpen('laboratory', 'evaluation')).toBe(false);
   });
 
   it('every role lands on the first page of its menu, and every menu label is translated', () => {

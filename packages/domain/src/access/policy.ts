@@ -152,6 +152,7 @@ export function patientViewFor(
     case 'patient':
       return patient.id === principal.patientId ? 'identified' : 'none';
     case 'regulator':
+    case 'evaluation':
       return 'deidentified';
     default:
       return 'none';
@@ -164,5 +165,7 @@ export function patientViewFor(
  */
 export function databaseRoleFor(principal: Pick<Principal, 'role'>): 'cgtlink_app' | 'cgtlink_deid' {
   const end = endOf(principal.role);
-  return end === 'regulator' || end === 'sponsor' || end === 'foundation' ? 'cgtlink_deid' : 'cgtlink_app';
+  return end === 'regulator' || end === 'evaluation' || end === 'sponsor' || end === 'foundation'
+    ? 'cgtlink_deid'
+    : 'cgtlink_app';
 }

@@ -29,7 +29,16 @@ export const ROLES = [
 export type Role = (typeof ROLES)[number];
 
 /** The four ends of CGTLink, plus the platform's own administration and the sponsors' and foundations' views. */
-export type End = 'admin' | 'regulator' | 'hospital' | 'laboratory' | 'sponsor' | 'foundation' | 'patient';
+export type End =
+  | 'admin'
+  | 'regulator'
+  | 'hospital'
+  | 'laboratory'
+  | 'sponsor'
+  | 'foundation'
+  | 'patient'
+  // The evaluation centre: regulator-side (its organization is of kind regulator), with its own menu.
+  | 'evaluation';
 
 const ROLE_END: Record<Role, End> = {
   platform_admin: 'admin',
@@ -43,7 +52,7 @@ const ROLE_END: Record<Role, End> = {
   foundation_user: 'foundation',
   // A patient (or guardian) account belongs to the hospital that registered the patient.
   patient: 'patient',
-  evaluator: 'regulator',
+  evaluator: 'evaluation',
 };
 
 const ROLE_ORG_KIND: Record<Role, OrganizationKind> = {

@@ -1,3 +1,4 @@
+import { evaluationEn } from './evaluation';
 import { exportsEn } from './exports';
 import { pathwayEn } from './pathway';
 import type { zhCN } from './zh-CN';
@@ -16,6 +17,7 @@ export const en: Messages<typeof zhCN> = {
     current: 'English',
   },
   nav: {
+    evaluation: 'Evaluation',
     overview: 'Overview',
     patients: 'Patients',
     patientsDeid: 'Patients (de-identified)',
@@ -105,6 +107,7 @@ export const en: Messages<typeof zhCN> = {
     sponsor_user: 'Sponsor',
     foundation_user: 'Foundation',
     patient: 'Patient or guardian',
+    evaluator: 'Evaluation centre evaluator',
   },
   orgKind: {
     platform: 'Platform operator',
@@ -577,5 +580,6 @@ export const en: Messages<typeof zhCN> = {
     observed: 'Serious events',
   },
   pathway: pathwayEn,
+  evaluation: evaluationEn,
   exports: exportsEn,
 };

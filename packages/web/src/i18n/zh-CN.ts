@@ -1,3 +1,4 @@
+import { evaluationZhCN } from './evaluation';
 import { exportsZhCN } from './exports';
 import { pathwayZhCN } from './pathway';
 
@@ -12,6 +13,7 @@ export const zhCN = {
     current: '中文',
   },
   nav: {
+    evaluation: '疗效评价',
     overview: '监管概览',
     patients: '患者',
     patientsDeid: '患者（去标识化）',
@@ -101,6 +103,7 @@ export const zhCN = {
     sponsor_user: '申办方用户',
     foundation_user: '基金会用户',
     patient: '患者或监护人',
+    evaluator: '评价中心评价员',
   },
   orgKind: {
     platform: '平台运营方',
@@ -572,5 +575,6 @@ export const zhCN = {
     observed: '严重事件数',
   },
   pathway: pathwayZhCN,
+  evaluation: evaluationZhCN,
   exports: exportsZhCN,
 } as const;

@@ -7,6 +7,7 @@ import {
   DownloadOutlined,
   ExperimentOutlined,
   FileProtectOutlined,
+  FundOutlined,
   HeartOutlined,
   IdcardOutlined,
   LineChartOutlined,
@@ -46,6 +47,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   filings: <FileProtectOutlined />,
   therapies: <NodeIndexOutlined />,
   controlCharts: <LineChartOutlined />,
+  evaluation: <FundOutlined />,
   exports: <DownloadOutlined />,
 };
 

@@ -18,6 +18,7 @@ export type NavKey =
   | 'filings'
   | 'therapies'
   | 'controlCharts'
+  | 'evaluation'
   | 'exports';
 
 export interface NavEntry {
@@ -54,18 +55,31 @@ const MY_HEALTH = entry('myHealth', '/my-health', 'nav.myHealth', 'nav-my-health
 const FILINGS = entry('filings', '/filings', 'nav.filings', 'nav-filings');
 const THERAPIES = entry('therapies', '/therapies', 'nav.therapies', 'nav-therapies');
 const CONTROL_CHARTS = entry('controlCharts', '/control-charts', 'nav.controlCharts', 'nav-control-charts');
+const EVALUATION = entry('evaluation', '/evaluation', 'nav.evaluation', 'nav-evaluation');
 // Evaluation exports (issue 9, item 4): the regulator and the sponsor of a filing.
 const EXPORTS = entry('exports', '/exports', 'nav.exports', 'nav-exports');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
-  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, ALERTS, AUDIT, EXPORTS],
-  hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS],
+  regulator: [
+    OVERVIEW,
+    PATIENTS_DEID,
+    FILINGS,
+    THERAPIES,
+    BATCHES,
+    SAFETY,
+    ALERTS,
+    AUDIT,
+    EVALUATION,
+    EXPORTS,
+  ],
+  hospital: [PATIENTS, THERAPIES, FILINGS, BATCHES, SYMPTOMS, ALERTS, EVALUATION],
   laboratory: [LABORATORY, THERAPIES, FILINGS, BATCHES, CELL_BANK, CONTROL_CHARTS],
   patient: [MY_RECORD, MY_HEALTH],
-  sponsor: [DIRECTORY, FILINGS, EXPORTS],
+  sponsor: [DIRECTORY, FILINGS, EVALUATION, EXPORTS],
   foundation: [DIRECTORY],
+  evaluation: [EVALUATION],
 };
 
 /** The side menu of an end, in display order. */
