@@ -6,6 +6,8 @@ import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { EvaluationService, evaluationReportSignable } from './evaluation/evaluation.service';
+import { ExportService } from './exports/export.service';
+import { ExportKeys } from './exports/export-keys';
 import { AlertService } from './followup/alert.service';
 import { FollowupService } from './followup/followup.service';
 import { KoosService } from './followup/koos.service';
@@ -59,6 +61,8 @@ export interface Platform {
   donors: DonorService;
   registry: RegistryService;
   evaluation: EvaluationService;
+  // Evaluation exports (issue 9, item 4)
+  exports: ExportService;
   close(): Promise<void>;
 }
 
@@ -114,6 +118,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     donors,
     registry,
     evaluation: new EvaluationService(db, auth, signatures),
+    exports: new ExportService(db, new ExportKeys(config.secret)),
     async close() {
       await sealer.stop();
       await sealer.flush();

@@ -38,6 +38,7 @@ const DonorSearchPage = page(() => import('./pages/DonorSearchPage'), 'DonorSear
 const NotificationsPage = page(() => import('./pages/NotificationsPage'), 'NotificationsPage');
 const ProductLabelsPage = page(() => import('./pages/ProductLabelsPage'), 'ProductLabelsPage');
 const EvaluationPage = page(() => import('./pages/EvaluationPage'), 'EvaluationPage');
+const ExportsPage = page(() => import('./pages/ExportsPage'), 'ExportsPage');
 
 export function Loading() {
   return (
@@ -105,6 +106,7 @@ export function AppRoutes() {
         <Route path="notifications" element={<Guard nav="notifications">{<NotificationsPage />}</Guard>} />
         <Route path="therapies/:id/labels" element={<Guard nav="therapies">{<ProductLabelsPage />}</Guard>} />
         <Route path="evaluation" element={<Guard nav="evaluation">{<EvaluationPage />}</Guard>} />
+        <Route path="exports" element={<Guard nav="exports">{<ExportsPage />}</Guard>} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -35,6 +35,7 @@ describe('side menu per end', () => {
       'nav-alerts',
       'nav-audit',
       'nav-evaluation',
+      'nav-exports',
     ]);
     expect(menuFor('regulator')[1]!.labelKey).toBe('nav.patientsDeid');
   });
@@ -56,7 +57,12 @@ describe('side menu per end', () => {
         'nav-notifications',
       ]);
     expect(labels('patient')).toEqual(['nav-my-record', 'nav-my-health']);
-    expect(labels('sponsor_user')).toEqual(['nav-organizations', 'nav-filings', 'nav-evaluation']);
+    expect(labels('sponsor_user')).toEqual([
+      'nav-organizations',
+      'nav-filings',
+      'nav-evaluation',
+      'nav-exports',
+    ]);
     expect(labels('foundation_user')).toEqual(['nav-organizations']);
     expect(menuFor('sponsor')[0]!.labelKey).toBe('nav.directory');
   });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerAudit } from './audit';
+import { registerExport } from './export';
 import { registerHla } from './hla';
 import { registerIsbt } from './isbt';
 import { registerMigrate } from './migrate';
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   registerUsers(program);
   registerAudit(program);
   registerHla(program);
+  registerExport(program);
 }

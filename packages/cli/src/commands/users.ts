@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors';
 import { withPlatform } from './platform';
 
-async function readPasswordFromStdin(): Promise<string> {
+export async function readPasswordFromStdin(): Promise<string> {
   if (process.stdin.isTTY)
     throw new UsageError('pipe the password on standard input (--password-stdin), never as an argument');
   const chunks: Buffer[] = [];

@@ -49,6 +49,8 @@ export const ACTIONS = [
   // The evaluation centre (issue 9).
   'evaluation.read',
   'evaluation.report',
+  // Evaluation exports (issue 9, item 4)
+  'export.deidentified',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
@@ -123,6 +125,9 @@ const MATRIX: Record<Action, readonly Role[]> = {
   // reports (one as evaluator, another as reviewer).
   'evaluation.read': ['evaluator', 'regulator_inspector', 'sponsor_user', ...HOSPITAL_STAFF],
   'evaluation.report': ['evaluator'],
+  // Evaluation exports (issue 9, item 4): de-identified patient-level data and registry minimum data, for the
+  // sponsor of a filing (its own filings only, scoped in the database) and the regulator.
+  'export.deidentified': ['regulator_inspector', 'sponsor_user'],
 };
 
 export interface Decision {

@@ -10,6 +10,7 @@ import * as m0013 from './migrations/0013_followup_measures';
 import * as m0014 from './migrations/0014_laboratory_links';
 import * as m0015 from './migrations/0015_pathway_sources';
 import * as m0020 from './migrations/0020_evaluation';
+import * as m0021 from './migrations/0021_evaluation_scale';
 import * as m0022 from './migrations/0022_audit_digest';
 
 /**
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0014_laboratory_links': m0014,
   '0015_pathway_sources': m0015,
   '0020_evaluation': m0020,
+  '0021_evaluation_scale': m0021,
   '0022_audit_digest': m0022,
 };
 

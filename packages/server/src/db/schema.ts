@@ -121,7 +121,8 @@ export interface Schema
     HlaSchema,
     PathwaySourcesSchema,
     FollowupMeasuresSchema,
-    EvaluationSchema {
+    EvaluationSchema,
+    EvaluationScaleSchema {
   organization: OrganizationTable;
   app_user: AppUserTable;
   session: SessionTable;
@@ -917,4 +918,27 @@ export interface EvaluationReportTable {
 
 export interface EvaluationSchema {
   evaluation_report: EvaluationReportTable;
+}
+
+// ---- 0021_evaluation_scale: the patients of each filing (kept by triggers) ----
+
+export interface FilingPatientTable {
+  filing_id: Uuid;
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  sponsor_id: Uuid | null;
+  technology: string;
+  added_at: Timestamp;
+}
+
+export interface PatientTransfusionSummaryTable {
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  last_red_cell_on: string | null;
+  red_cells: Generated<number>;
+}
+
+export interface EvaluationScaleSchema {
+  filing_patient: FilingPatientTable;
+  patient_transfusion_summary: PatientTransfusionSummaryTable;
 }

@@ -20,6 +20,7 @@ import { adminRoutes } from './routes/admin.routes';
 import { auditRoutes } from './routes/audit.routes';
 import { authRoutes } from './routes/auth.routes';
 import { evaluationRoutes } from './routes/evaluation.routes';
+import { exportRoutes } from './routes/export.routes';
 import { followupRoutes } from './routes/followup.routes';
 import { hlaRoutes } from './routes/hla.routes';
 import { laboratoryRoutes } from './routes/laboratory.routes';
@@ -126,6 +127,7 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(followupRoutes, { platform });
   await app.register(hlaRoutes, { platform });
   await app.register(evaluationRoutes, { platform });
+  await app.register(exportRoutes, { platform });
 
   if (options.webDir && existsSync(options.webDir)) {
     await app.register(fastifyStatic, { root: options.webDir, wildcard: false });

@@ -1,3 +1,5 @@
+import type { ExportableFilingOut } from '@cgtlink/server/http/export.schemas';
+import type { z } from 'zod';
 import { api } from './client';
 import type {
   AdverseEvent,
@@ -190,4 +192,10 @@ export const endpoints = {
     }),
   koos: (patientId: string) => api.get<KoosResponse[]>(`/api/patients/${encodeURIComponent(patientId)}/koos`),
   reportKoos: (body: KoosCreate) => api.post<KoosResponse>('/api/koos-responses', body),
+  // Evaluation exports (issue 9, item 4); the download itself is a plain link (the session cookie goes along).
+  exportableFilings: () => api.get<ExportableFiling[]>('/api/exports/filings'),
 };
+
+export type ExportableFiling = z.infer<typeof ExportableFilingOut>;
+export const exportDownloadUrl = (filingId: string, format: 'rwe' | 'cibmtr' | 'ebmt') =>
+  `/api/exports/filings/${encodeURIComponent(filingId)}/${format}`;

@@ -1,4 +1,5 @@
 import { evaluationEn } from './evaluation';
+import { exportsEn } from './exports';
 import { hlaEn } from './hla';
 import { measuresEn } from './measures';
 import { pathwayEn, pathwayMoreEn } from './pathway';
@@ -36,6 +37,7 @@ export const en: Messages<typeof zhCN> = {
     myHealth: 'My health',
     filings: 'Filings',
     therapies: 'Treatment pathways',
+    exports: 'Data exports',
     controlCharts: 'Control charts',
     notifications: 'Notifications',
   },
@@ -641,4 +643,5 @@ export const en: Messages<typeof zhCN> = {
   hla: hlaEn,
   measures: measuresEn,
   evaluation: evaluationEn,
+  exports: exportsEn,
 };

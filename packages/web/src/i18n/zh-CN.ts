@@ -1,4 +1,5 @@
 import { evaluationZhCN } from './evaluation';
+import { exportsZhCN } from './exports';
 import { hlaZhCN } from './hla';
 import { measuresZhCN } from './measures';
 import { pathwayMoreZhCN, pathwayZhCN } from './pathway';
@@ -32,6 +33,7 @@ export const zhCN = {
     myHealth: '我的健康',
     filings: '临床应用备案',
     therapies: '治疗路径',
+    exports: '数据导出',
     controlCharts: '质控图',
     notifications: '通知',
   },
@@ -632,4 +634,5 @@ export const zhCN = {
   hla: hlaZhCN,
   measures: measuresZhCN,
   evaluation: evaluationZhCN,
+  exports: exportsZhCN,
 } as const;

@@ -5,6 +5,7 @@ import {
   BellOutlined,
   DashboardOutlined,
   DatabaseOutlined,
+  DownloadOutlined,
   ExperimentOutlined,
   FileProtectOutlined,
   FundOutlined,
@@ -51,6 +52,7 @@ const ICONS: Record<NavKey, ReactNode> = {
   controlCharts: <LineChartOutlined />,
   donorSearch: <SearchOutlined />,
   evaluation: <FundOutlined />,
+  exports: <DownloadOutlined />,
 };
 
 function LanguageSwitch() {

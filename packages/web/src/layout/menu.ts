@@ -20,7 +20,8 @@ export type NavKey =
   | 'controlCharts'
   | 'donorSearch'
   | 'notifications'
-  | 'evaluation';
+  | 'evaluation'
+  | 'exports';
 
 export interface NavEntry {
   key: NavKey;
@@ -59,11 +60,24 @@ const DONOR_SEARCH = entry('donorSearch', '/donor-search', 'hla.nav', 'nav-donor
 const CONTROL_CHARTS = entry('controlCharts', '/control-charts', 'nav.controlCharts', 'nav-control-charts');
 const NOTIFICATIONS = entry('notifications', '/notifications', 'nav.notifications', 'nav-notifications');
 const EVALUATION = entry('evaluation', '/evaluation', 'nav.evaluation', 'nav-evaluation');
+// Evaluation exports (issue 9, item 4): the regulator and the sponsor of a filing.
+const EXPORTS = entry('exports', '/exports', 'nav.exports', 'nav-exports');
 
 // One menu per end of the platform (DESIGN.md §1): what each kind of user comes to the platform to do.
 const MENUS: Record<End, readonly NavEntry[]> = {
   admin: [ORGANIZATIONS, USERS, AUDIT],
-  regulator: [OVERVIEW, PATIENTS_DEID, FILINGS, THERAPIES, BATCHES, SAFETY, ALERTS, AUDIT, EVALUATION],
+  regulator: [
+    OVERVIEW,
+    PATIENTS_DEID,
+    FILINGS,
+    THERAPIES,
+    BATCHES,
+    SAFETY,
+    ALERTS,
+    AUDIT,
+    EVALUATION,
+    EXPORTS,
+  ],
   hospital: [
     PATIENTS,
     THERAPIES,
@@ -77,7 +91,7 @@ const MENUS: Record<End, readonly NavEntry[]> = {
   ],
   laboratory: [LABORATORY, THERAPIES, FILINGS, BATCHES, CELL_BANK, CONTROL_CHARTS, NOTIFICATIONS],
   patient: [MY_RECORD, MY_HEALTH],
-  sponsor: [DIRECTORY, FILINGS, EVALUATION],
+  sponsor: [DIRECTORY, FILINGS, EVALUATION, EXPORTS],
   foundation: [DIRECTORY],
   evaluation: [EVALUATION],
 };
