@@ -56,7 +56,7 @@ describe('the other ends of the platform', () => {
     const { context, page } = await newPage(browser, baseUrl);
     await signIn(page, 'inspector');
     await page.waitForURL('**/overview');
-    // Six patients from the demo seed, plus one if hospital.test.ts ran first.
+    // Six patients from the demo seed, plus those other browser tests have registered before this one ran.
     const handle = await page.waitForFunction(() => {
       const statistic = [...document.querySelectorAll('.ant-statistic')].find((s) =>
         s.textContent?.includes('在册患者'),
@@ -64,7 +64,7 @@ describe('the other ends of the platform', () => {
       const value = Number(statistic?.querySelector('.ant-statistic-content')?.textContent);
       return value > 0 ? value : null;
     });
-    expect([6, 7]).toContain(await handle.jsonValue());
+    expect(await handle.jsonValue()).toBeGreaterThanOrEqual(6);
     await page.getByTestId('audit-verify').click();
     await page
       .getByTestId('verify-result')
