@@ -95,11 +95,13 @@ export interface DigestPage {
 export function verifyDigestPage(page: DigestPage, startHash: string): number {
   const { count, digests, prevHashes, hashes } = page;
   let prev = startHash;
+  // slice + === rather than startsWith(value, position): V8 compares a short slice of a flat string several
+  // times faster, which is most of this loop's cost besides the hash itself.
   for (let i = 0; i < count; i++) {
     const at = i * HEX;
-    if (!prevHashes.startsWith(prev, at)) return i;
+    if (prevHashes.slice(at, at + HEX) !== prev) return i;
     const hash = chainDigest(prev, digests.slice(at, at + HEX));
-    if (!hashes.startsWith(hash, at)) return i;
+    if (hashes.slice(at, at + HEX) !== hash) return i;
     prev = hash;
   }
   return -1;
