@@ -1,30 +1,12 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiAs } from './support/api';
 import { choose, launchBrowser, newPage, signIn } from './support/browser';
 import { DEMO_PASSWORD } from './support/server';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
-
-/** The API as a hospital user would call it, to record a small follow-up cohort under the demo filing. */
-async function apiAs(username: string) {
-  const res = await fetch(`${baseUrl}/api/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  const { token } = (await res.json()) as { token: string };
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const r = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${await r.text()}`);
-    return (await r.json()) as T;
-  };
-}
 
 const cohortSize = async (page: Page) =>
   Number((await page.getByTestId('eval-cohort-n').textContent())?.trim());

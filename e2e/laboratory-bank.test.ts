@@ -1,6 +1,7 @@
 import { dinCheckCharacter } from '@cgtlink/domain/isbt128/din';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiAs } from './support/api';
 import { choose, launchBrowser, newPage, signIn } from './support/browser';
 import { DEMO_PASSWORD } from './support/server';
 
@@ -13,30 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-/** The API as a demo account (bearer token), for the pathway steps before the laboratory's receipt. */
-async function apiAs(username: string) {
-  const res = await fetch(`${baseUrl}/api/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  const { token } = (await res.json()) as { token: string };
-  return async <T = Record<string, unknown>>(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-  ): Promise<T> => {
-    const r = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const json = (await r.json()) as T;
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-}
 
 /** The text box of an antd InputNumber carrying `testId` (on the input itself or on its wrapper). */
 const numberInput = (page: Page, testId: string) =>

@@ -2,35 +2,12 @@ import { decodeCode128 } from '@cgtlink/domain/isbt128/code128';
 import { dinCheckCharacter } from '@cgtlink/domain/isbt128/din';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiAs } from './support/api';
 import { choose, launchBrowser, newPage, signIn } from './support/browser';
 import { DEMO_PASSWORD } from './support/server';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
-
-/** The API as a demo account, for the acts this walk does not click through (filed, approved, batch released). */
-async function apiAs(username: string) {
-  const res = await fetch(`${baseUrl}/api/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: DEMO_PASSWORD }),
-  });
-  const { token } = (await res.json()) as { token: string };
-  return async <T = Record<string, unknown>>(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-  ): Promise<T> => {
-    const r = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const json = (await r.json()) as T;
-    if (!r.ok) throw new Error(`${method} ${path}: ${r.status} ${JSON.stringify(json)}`);
-    return json;
-  };
-}
 
 // The unit's DIN (ICCBBA ST-001, data structure 001) with its MOD 37-2 check character, unique to this run.
 const DIN = `G123426${String(Math.floor(Math.random() * 800_000) + 100_000)}`;
