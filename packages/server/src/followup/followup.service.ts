@@ -703,27 +703,41 @@ export class FollowupService {
       const patient = await this.#patient(tx, ctx.principal, before.patient_id);
       if (before.status !== 'patient-reported')
         throw new Conflict('only a patient-reported entry is confirmed');
-      const row = await tx
-        .updateTable('transfusion')
-        .set({ status: 'final', version: before.version + 1, updated_at: new Date() })
-        .where('id', '=', id)
-        .where('version', '=', input.version)
-        .returningAll()
-        .executeTakeFirst();
-      if (!row)
-        throw new Conflict('the transfusion was changed by someone else; reload it', {
-          version: before.version,
-        });
-      await appendAudit(tx, ctx, {
-        action: 'update',
-        entityType: 'transfusion',
-        entityId: id,
-        oldValues: { status: 'patient-reported' },
-        newValues: { status: 'final' },
-      });
-      await this.#raiseLaboratoryWarnings(tx, ctx, patient);
-      return transfusionOf(row);
+      return this.#setTransfusionStatus(tx, ctx, patient, before, 'final', input.version, null);
     });
+  }
+
+  /** A transfusion's status change under the optimistic version check, audited; warnings re-evaluated. */
+  async #setTransfusionStatus(
+    tx: Tx,
+    ctx: RequestContext,
+    patient: { id: string; hospital_id: string },
+    before: { id: string; status: string; version: number },
+    status: 'final' | 'entered-in-error',
+    expectedVersion: number,
+    reason: string | null,
+  ): Promise<Transfusion> {
+    const row = await tx
+      .updateTable('transfusion')
+      .set({ status, version: before.version + 1, updated_at: new Date() })
+      .where('id', '=', before.id)
+      .where('version', '=', expectedVersion)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row)
+      throw new Conflict('the transfusion was changed by someone else; reload it', {
+        version: before.version,
+      });
+    await appendAudit(tx, ctx, {
+      action: 'update',
+      entityType: 'transfusion',
+      entityId: before.id,
+      oldValues: { status: before.status },
+      newValues: { status },
+      reason,
+    });
+    await this.#raiseLaboratoryWarnings(tx, ctx, patient);
+    return transfusionOf(row);
   }
 
   /** Marks a transfusion entered in error (with a reason); end points recompute without it. */
@@ -737,27 +751,15 @@ export class FollowupService {
       const before = await tx.selectFrom('transfusion').selectAll().where('id', '=', id).executeTakeFirst();
       if (!before) throw new NotFound('transfusion');
       const patient = await this.#patient(tx, ctx.principal, before.patient_id);
-      const row = await tx
-        .updateTable('transfusion')
-        .set({ status: 'entered-in-error', version: before.version + 1, updated_at: new Date() })
-        .where('id', '=', id)
-        .where('version', '=', input.version)
-        .returningAll()
-        .executeTakeFirst();
-      if (!row)
-        throw new Conflict('the transfusion was changed by someone else; reload it', {
-          version: before.version,
-        });
-      await appendAudit(tx, ctx, {
-        action: 'update',
-        entityType: 'transfusion',
-        entityId: id,
-        oldValues: { status: before.status },
-        newValues: { status: 'entered-in-error' },
-        reason: input.reason,
-      });
-      await this.#raiseLaboratoryWarnings(tx, ctx, patient);
-      return transfusionOf(row);
+      return this.#setTransfusionStatus(
+        tx,
+        ctx,
+        patient,
+        before,
+        'entered-in-error',
+        input.version,
+        input.reason,
+      );
     });
   }
 
