@@ -37,6 +37,7 @@ export async function startServer(): Promise<TestServer> {
   await seedDemo(platform);
   const app = await buildApp(platform, { webDir: WEB_DIST, logLevel: 'silent' });
   platform.sealer.start();
+  platform.outcomes.start();
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     baseUrl: address,

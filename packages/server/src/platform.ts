@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { type Database, openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { EvaluationService, evaluationReportSignable } from './evaluation/evaluation.service';
+import { OutcomeRefresher } from './evaluation/outcome-store';
 import { ExportService } from './exports/export.service';
 import { ExportKeys } from './exports/export-keys';
 import { AlertService } from './followup/alert.service';
@@ -47,6 +48,8 @@ export interface Platform {
   clinicalHistory: ClinicalHistoryService;
   pathway: PathwayService;
   sealer: Sealer;
+  /** Keeps the evaluation's stored per-patient outcomes fresh; started with the server. */
+  outcomes: OutcomeRefresher;
   specifications: SpecificationService;
   batches: BatchService;
   cellBank: CellBankService;
@@ -91,6 +94,9 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
   const donors = new DonorService(db, identifiers, hlaReference);
   const registry = new RegistryService(db, hlaReference, donors);
   const sealer = new Sealer(db, (error) => logger?.error({ err: error }, 'audit sealing failed'));
+  const outcomes = new OutcomeRefresher(db, (error) =>
+    logger?.error({ err: error }, 'refreshing stored evaluation outcomes failed'),
+  );
   return {
     config,
     database,
@@ -105,6 +111,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     clinicalHistory: new ClinicalHistoryService(db),
     pathway: new PathwayService(db, auth),
     sealer,
+    outcomes,
     specifications: new SpecificationService(db, auth, signatures),
     batches: new BatchService(db, auth, signatures),
     cellBank: new CellBankService(db),
@@ -120,6 +127,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     evaluation: new EvaluationService(db, auth, signatures),
     exports: new ExportService(db, new ExportKeys(config.secret)),
     async close() {
+      await outcomes.stop();
       await sealer.stop();
       await sealer.flush();
       await database.close();

@@ -1,7 +1,10 @@
 import type { Principal } from '@cgtlink/domain/access/index';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asSystem } from '../src/db/scoped';
+import { asSystem, withPrincipal } from '../src/db/scoped';
+import { type Cutoff, resolveCutoff } from '../src/evaluation/cohort';
+import { cohortPatients, computedPatients, evaluateFiling } from '../src/evaluation/evaluate';
+import { refreshAllOutcomes } from '../src/evaluation/outcome-store';
 import { normalizeObservation } from '../src/followup/followup.service';
 import { ENGINES } from './support/databases';
 import { openTestPlatform, type TestPlatform } from './support/platform';
@@ -483,5 +486,82 @@ describe.each(ENGINES)('the evaluation centre on %s', (engine) => {
     expect(en.body).toContain('Data cut-off');
     // Another sponsor cannot read the report.
     expect((await call('sponsor.other', 'GET', `/api/evaluation/reports/${report.id}`)).statusCode).toBe(404);
+  });
+
+  it('reads each patient from the stored outcome when it stands for the cut-off, from the records otherwise', async () => {
+    const { db } = t.platform.database;
+    const principalOf = async (user: string) =>
+      (await call(user, 'GET', '/api/auth/session')).json<{ principal: Principal }>().principal;
+    const evaluator = await principalOf('evaluator.chen');
+    const six = Object.values(ids);
+    const storedOf = async (who: Principal) =>
+      withPrincipal(db, who, async (tx) =>
+        (
+          await tx
+            .selectFrom('evaluation_patient_outcome')
+            .select(['patient_id', 'stale', 'died_on'])
+            .where('patient_id', 'in', six)
+            .execute()
+        ).filter((r) => !r.stale),
+      );
+    // Both ways at one cut-off: every patient from the records, and the mixed read the views use.
+    const both = async (cut: Cutoff) =>
+      withPrincipal(db, evaluator, async (tx) => ({
+        fromRecords: (await computedPatients(tx, { filingId }, cut, {})).sort((a, b) =>
+          a.pseudonym < b.pseudonym ? -1 : 1,
+        ),
+        read: await cohortPatients(tx, { filingId }, cut),
+      }));
+
+    expect(await refreshAllOutcomes(db, 4)).toBeGreaterThanOrEqual(6);
+    expect(await storedOf(evaluator)).toHaveLength(6);
+    const now = resolveCutoff({});
+    const fresh = await both(now);
+    expect(fresh.read).toEqual(fresh.fromRecords);
+    expect(fresh.read.find((p) => p.patientId === ids.P2)).toMatchObject({ deathDay: 650, tiStart: null });
+    expect(fresh.read.find((p) => p.patientId === ids.P1)?.windows).toContainEqual(['hb', 0, 10]);
+    // The whole evaluation is the same whichever way each patient was read.
+    expect(await evaluateFiling(db, evaluator, { filingId })).toMatchObject({
+      cohort: { n: 6 },
+      safety: { deaths: { n: fresh.fromRecords.filter((p) => p.deathDay !== null).length } },
+    });
+
+    // The stored row is what is read: altered behind the service's back, the view follows it…
+    await asSystem(db, (tx) =>
+      sql`UPDATE evaluation_patient_outcome SET died_on = ${day(300)}, cause = 'altered'
+          WHERE patient_id = ${ids.P3}`.execute(tx),
+    );
+    const altered = await both(resolveCutoff({}));
+    expect(altered.read.find((p) => p.patientId === ids.P3)).toMatchObject({
+      deathDay: 300,
+      cause: 'altered',
+    });
+    // …until a write for that patient marks it stale in the writer's own transaction.
+    await asSystem(db, (tx) =>
+      tx
+        .insertInto('observation')
+        .values({
+          ...normalizeObservation({ code: 'hb', value: 10.5, unit: 'g/dL', observedOn: day(520) }),
+          patient_id: ids.P3!,
+          hospital_id: fresh.read[0]!.hospitalId,
+          source: 'manual',
+        })
+        .execute(),
+    );
+    expect((await storedOf(evaluator)).map((r) => r.patient_id)).not.toContain(ids.P3);
+    const written = await both(resolveCutoff({}));
+    expect(written.read).toEqual(written.fromRecords);
+    expect(written.read.find((p) => p.patientId === ids.P3)).toMatchObject({ deathDay: null });
+
+    // At the report's cut-off P1's later death was not yet recorded: P1 is read from the records, and the
+    // figures are those of the records as they stood then.
+    const atCutoff = await both(resolveCutoff({ cutoff }));
+    expect(atCutoff.read).toEqual(atCutoff.fromRecords);
+    expect(atCutoff.read.find((p) => p.patientId === ids.P1)).toMatchObject({ deathDay: null });
+
+    // The stored outcomes are scoped like the records: another sponsor and another hospital see none.
+    expect(await storedOf(await principalOf('sponsor.other'))).toHaveLength(0);
+    expect(await storedOf(await principalOf('dr.he'))).toHaveLength(0);
+    expect(await storedOf(await principalOf('sponsor.xu'))).toHaveLength(5);
   });
 });

@@ -39,6 +39,8 @@ export function registerServe(program: Command): void {
       }
       const app = await buildApp(platform, { webDir: WEB_DIST });
       platform.sealer.start();
+      platform.outcomes.start();
+      platform.outcomes.start();
       const address = await app.listen({ port: config.port, host: config.host });
       const where = config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite in ${config.dataDir}`;
       process.stdout.write(

@@ -938,7 +938,29 @@ export interface PatientTransfusionSummaryTable {
   red_cells: Generated<number>;
 }
 
+/** A treated patient's outcomes as last computed from the records (migration 0023); a cache, see there. */
+export interface EvaluationPatientOutcomeTable {
+  patient_id: Uuid;
+  hospital_id: Uuid;
+  stale: Generated<boolean>;
+  computed_at: Timestamp | null;
+  records_until: Timestamp | null;
+  dated_until: string | null;
+  last_contact: string | null;
+  has_hb: boolean | null;
+  died_on: string | null;
+  cause: string | null;
+  ti_start: string | null;
+  ti_in_progress: boolean | null;
+  neutrophil_day: number | null;
+  platelet_day: number | null;
+  graft_failure: boolean | null;
+  failure_day: number | null;
+  windows: unknown;
+}
+
 export interface EvaluationScaleSchema {
   filing_patient: FilingPatientTable;
   patient_transfusion_summary: PatientTransfusionSummaryTable;
+  evaluation_patient_outcome: EvaluationPatientOutcomeTable;
 }

@@ -12,17 +12,44 @@ export function resolveCutoff(filters: EvaluationFilters, now = new Date()): Cut
   return { at: at.toISOString(), date: at.toISOString().slice(0, 10) };
 }
 
+/** Which of the cohort's patients a query covers. */
+export interface CohortPart {
+  /** Only these patients (a refresher's batch). */
+  patientIds?: readonly string[];
+  /** Only the patients whose stored outcome cannot be used at the cut-off: they are computed from the records. */
+  unsummarised?: boolean;
+}
+
+/**
+ * A stored outcome `s` stands for the records as they stood at the cut-off when nothing has been written for the
+ * patient since it was computed (not stale) and every record it was computed from was created and dated no later
+ * than the cut-off: then the records the cut-off selects are exactly those it was computed from.
+ */
+export function storedOutcomeUsable(cutoff: Cutoff): RawBuilder<unknown> {
+  return sql`NOT s.stale AND s.records_until <= ${cutoff.at}::timestamptz AND s.dated_until <= ${cutoff.date}::date`;
+}
+
 /**
  * The cohort as a CTE: one row per patient enrolled in follow-up with an infusion on or before the cut-off,
  * narrowed by the filters. Row-level security narrows it further to what the principal may see (a hospital
  * its own patients, a sponsor the patients of its own filings). Every later query joins this CTE, so the
  * database aggregates over exactly the same patients.
  */
-export function cohortCte(filters: EvaluationFilters, cutoff: Cutoff): RawBuilder<unknown> {
+export function cohortCte(
+  filters: EvaluationFilters,
+  cutoff: Cutoff,
+  part: CohortPart = {},
+): RawBuilder<unknown> {
   const where: RawBuilder<unknown>[] = [
     sql`e.created_at <= ${cutoff.at}::timestamptz`,
     sql`e.infusion_date <= ${cutoff.date}::date`,
   ];
+  // A text list rather than an array parameter: the two engines' drivers bind arrays differently.
+  if (part.patientIds)
+    where.push(sql`e.patient_id = ANY(string_to_array(${part.patientIds.join(',')}, ',')::uuid[])`);
+  if (part.unsummarised)
+    where.push(sql`NOT EXISTS (SELECT 1 FROM evaluation_patient_outcome s
+      WHERE s.patient_id = e.patient_id AND ${storedOutcomeUsable(cutoff)})`);
   if (filters.filingId) where.push(sql`e.filing_id = ${filters.filingId}::uuid`);
   if (filters.technology) where.push(sql`f.technology = ${filters.technology}`);
   if (filters.hospitalId) where.push(sql`e.hospital_id = ${filters.hospitalId}::uuid`);
@@ -51,10 +78,14 @@ export function cohortCte(filters: EvaluationFilters, cutoff: Cutoff): RawBuilde
  * of `@cgtlink/domain/thalassemia/transfusion` (60-day washout after each red-cell transfusion, periods of at
  * least 12 calendar months, trapezoid time-weighted Hb ≥ 9 g/dL).
  */
-export function outcomesQuery(filters: EvaluationFilters, cutoff: Cutoff): RawBuilder<OutcomeRow> {
+export function outcomesQuery(
+  filters: EvaluationFilters,
+  cutoff: Cutoff,
+  part: CohortPart = {},
+): RawBuilder<OutcomeRow> {
   const cut = sql`${cutoff.at}::timestamptz`;
   const cd = sql`${cutoff.date}::date`;
-  return sql<OutcomeRow>`WITH ${cohortCte(filters, cutoff)},
+  return sql<OutcomeRow>`WITH ${cohortCte(filters, cutoff, part)},
   obs AS (
     SELECT o.patient_id, max(o.observed_on) AS last_on,
       bool_or(o.code = 'hb' AND o.observed_on >= c.infusion) AS has_hb
@@ -174,10 +205,14 @@ export interface OutcomeRow {
 }
 
 /** Early blood counts (days 0–100) and platelet transfusions (days −7–100) for the engraftment rule. */
-export function earlyCountsQuery(filters: EvaluationFilters, cutoff: Cutoff): RawBuilder<EarlyCountsRow> {
+export function earlyCountsQuery(
+  filters: EvaluationFilters,
+  cutoff: Cutoff,
+  part: CohortPart = {},
+): RawBuilder<EarlyCountsRow> {
   const cut = sql`${cutoff.at}::timestamptz`;
   const cd = sql`${cutoff.date}::date`;
-  return sql<EarlyCountsRow>`WITH ${cohortCte(filters, cutoff)}
+  return sql<EarlyCountsRow>`WITH ${cohortCte(filters, cutoff, part)}
   SELECT c.patient_id AS "patientId",
     (SELECT json_agg(json_build_array(o.code, o.observed_on - c.infusion, o.value_canonical))
        FROM observation o WHERE o.patient_id = c.patient_id AND o.status = 'final'
@@ -195,4 +230,35 @@ export interface EarlyCountsRow {
   patientId: string;
   counts: unknown;
   platelets: unknown;
+}
+
+/** A per-patient mean in a 3-month window from infusion: `[code, month, mean]`. */
+export type WindowMean = [code: 'hb' | 'ferritin', month: number, mean: number];
+
+/**
+ * Each patient's mean Hb and ferritin in 3-month windows from infusion (180 days before to 10 years after): the
+ * trend charts take the median and quartiles of these across patients.
+ */
+export function windowsQuery(
+  filters: EvaluationFilters,
+  cutoff: Cutoff,
+  part: CohortPart = {},
+): RawBuilder<WindowsRow> {
+  return sql<WindowsRow>`WITH ${cohortCte(filters, cutoff, part)},
+  per_patient AS (
+    SELECT o.patient_id, o.code, (floor((o.observed_on - c.infusion) / 91.3125) * 3)::int AS month,
+      avg(o.value_canonical) AS v
+    FROM observation o JOIN cohort c ON c.patient_id = o.patient_id
+    WHERE o.code IN ('hb','ferritin') AND o.status = 'final' AND o.observed_on >= c.infusion - 180
+      AND o.observed_on <= c.infusion + 3653 AND o.observed_on <= ${cutoff.date}::date
+      AND o.created_at <= ${cutoff.at}::timestamptz
+    GROUP BY 1, 2, 3
+  )
+  SELECT patient_id AS "patientId", json_agg(json_build_array(code, month, v) ORDER BY code, month) AS windows
+  FROM per_patient GROUP BY patient_id`;
+}
+
+export interface WindowsRow {
+  patientId: string;
+  windows: unknown;
 }

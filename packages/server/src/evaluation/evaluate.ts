@@ -10,12 +10,17 @@ import type { Schema } from '../db/schema';
 import { type Tx, withPrincipal } from '../db/scoped';
 import { Forbidden, NotFound } from '../errors';
 import {
+  type CohortPart,
   type Cutoff,
   cohortCte,
+  type EarlyCountsRow,
   earlyCountsQuery,
   type OutcomeRow,
   outcomesQuery,
   resolveCutoff,
+  storedOutcomeUsable,
+  type WindowMean,
+  windowsQuery,
 } from './cohort';
 import { AGE_BAND_RANGE, AGE_BANDS, type EvaluationFilters, GENOTYPES } from './filters';
 import {
@@ -34,6 +39,7 @@ import {
 
 /** One patient of the cohort with the outcomes the statistics use (pseudonymous). */
 export interface CohortPatient extends OutcomeRow {
+  windows: WindowMean[];
   neutrophilDay: number | null;
   plateletDay: number | null;
   graftFailure: boolean;
@@ -148,9 +154,101 @@ export async function cohortPatients(
   filters: EvaluationFilters,
   cutoff: Cutoff,
 ): Promise<CohortPatient[]> {
-  const { rows } = await outcomesQuery(filters, cutoff).execute(tx);
-  const { rows: early } = await earlyCountsQuery(filters, cutoff).execute(tx);
+  const stored = await storedPatients(tx, filters, cutoff);
+  const computed = await computedPatients(tx, filters, cutoff, { unsummarised: true });
+  // Byte order, as the database's C collation sorts the pseudonyms.
+  return [...stored, ...computed].sort((a, b) =>
+    a.pseudonym < b.pseudonym ? -1 : a.pseudonym > b.pseudonym ? 1 : 0,
+  );
+}
+
+/** The patients whose stored outcome (migration 0023) stands for their records at the cut-off. */
+async function storedPatients(tx: Tx, filters: EvaluationFilters, cutoff: Cutoff): Promise<CohortPatient[]> {
+  const { rows } = await sql<
+    Omit<OutcomeRow, 'followDays' | 'deathDay' | 'tiDay'> & {
+      followDays: number;
+      deathDay: number | null;
+      tiDay: number | null;
+      neutrophilDay: number | null;
+      plateletDay: number | null;
+      graftFailure: boolean;
+      failureDay: number | null;
+      windows: unknown;
+    }
+  >`WITH ${cohortCte(filters, cutoff)}
+  SELECT c.patient_id AS "patientId", c.pseudonym, c.hospital_id AS "hospitalId", c.filing_id AS "filingId",
+    c.filing_reference AS "filingReference", c.technology, c.product_name AS "productName", c.sex, c.age,
+    c.diagnosis, c.graft_source AS "graftSource", c.infusion::text AS infusion,
+    s.last_contact::text AS "lastContact", s.has_hb AS "hasHb", s.died_on::text AS "diedOn", s.cause,
+    (s.last_contact - c.infusion) AS "followDays", (s.died_on - c.infusion) AS "deathDay",
+    s.ti_start::text AS "tiStart", (s.ti_start - c.infusion) AS "tiDay", s.ti_in_progress AS "tiInProgress",
+    s.neutrophil_day AS "neutrophilDay", s.platelet_day AS "plateletDay", s.graft_failure AS "graftFailure",
+    s.failure_day AS "failureDay", s.windows
+  FROM cohort c JOIN evaluation_patient_outcome s ON s.patient_id = c.patient_id AND ${storedOutcomeUsable(cutoff)}`.execute(
+    tx,
+  );
+  return rows.map((r) =>
+    withEndPoints(
+      {
+        ...r,
+        age: Number(r.age),
+        followDays: Number(r.followDays),
+        deathDay: r.deathDay === null ? null : Number(r.deathDay),
+        tiDay: r.tiDay === null ? null : Number(r.tiDay),
+        windows: numbersOf(r.windows) as WindowMean[],
+      },
+      {
+        neutrophilDay: r.neutrophilDay,
+        plateletDay: r.plateletDay,
+        graftFailure: r.graftFailure,
+        failureDay: r.failureDay,
+      },
+    ),
+  );
+}
+
+/** Engraftment as the domain rule assesses it from the early counts. */
+export interface Engraftment {
+  neutrophilDay: number | null;
+  plateletDay: number | null;
+  graftFailure: boolean;
+  /** The day primary graft failure was declared (the neutrophil deadline). */
+  failureDay: number | null;
+}
+
+function withEndPoints(
+  row: Omit<CohortPatient, keyof Engraftment | 'efsDay' | 'efsEvent'>,
+  e: Engraftment,
+): CohortPatient & { failureDay: number | null } {
+  const endDay = row.deathDay ?? row.followDays;
+  const efsEventDay = [row.deathDay, e.graftFailure ? e.failureDay : null].filter(
+    (d): d is number => d !== null,
+  );
+  const efsEvent = efsEventDay.length > 0;
+  return {
+    ...row,
+    ...e,
+    efsDay: efsEvent ? Math.min(...efsEventDay) : endDay,
+    efsEvent,
+  };
+}
+
+/**
+ * The per-patient outcomes computed from the records (the part of the cohort, or a refresher's batch), with
+ * engraftment assessed by the domain rule and the day primary graft failure was declared.
+ */
+export async function computedPatients(
+  tx: Tx,
+  filters: EvaluationFilters,
+  cutoff: Cutoff,
+  part: CohortPart,
+): Promise<(CohortPatient & { failureDay: number | null })[]> {
+  const { rows } = await outcomesQuery(filters, cutoff, part).execute(tx);
+  if (rows.length === 0) return [];
+  const { rows: early } = await earlyCountsQuery(filters, cutoff, part).execute(tx);
+  const { rows: windowRows } = await windowsQuery(filters, cutoff, part).execute(tx);
   const counts = new Map(early.map((r) => [r.patientId, r]));
+  const windows = new Map(windowRows.map((r) => [r.patientId, numbersOf(r.windows) as WindowMean[]]));
   return rows.map((r) => {
     const row = {
       ...r,
@@ -158,67 +256,58 @@ export async function cohortPatients(
       deathDay: r.deathDay === null ? null : Number(r.deathDay),
       tiDay: r.tiDay === null ? null : Number(r.tiDay),
       age: Number(r.age),
+      windows: windows.get(r.patientId) ?? [],
     };
-    const e = counts.get(r.patientId);
-    const byDay = new Map<
-      number,
-      { day: number; anc?: number; wbc?: number; neutrophilPercent?: number; platelets?: number }
-    >();
-    for (const item of numbersOf(e?.counts)) {
-      const [code, dayRaw, valueRaw] = item as [string, number, number];
-      const day = Number(dayRaw);
-      const value = Number(valueRaw);
-      const d = byDay.get(day) ?? { day };
-      const keep = (prev: number | undefined) => (prev === undefined ? value : Math.min(prev, value));
-      if (code === 'anc') d.anc = keep(d.anc);
-      else if (code === 'wbc') d.wbc = keep(d.wbc);
-      else if (code === 'neutrophil-percent') d.neutrophilPercent = keep(d.neutrophilPercent);
-      else if (code === 'platelets') d.platelets = keep(d.platelets);
-      byDay.set(day, d);
-    }
-    const series: BloodCountRecord[] = [...byDay.values()]
-      .map((d) =>
-        d.anc === undefined && d.wbc !== undefined && d.neutrophilPercent === undefined
-          ? { day: d.day, ...(d.platelets !== undefined ? { platelets: d.platelets } : {}) }
-          : d,
-      )
-      .filter((d) => d.anc !== undefined || d.wbc !== undefined || d.platelets !== undefined)
-      .sort((a, b) => a.day - b.day);
-    let neutrophilDay: number | null = null;
-    let plateletDay: number | null = null;
-    let graftFailure = false;
-    let failureDay: number | null = null;
-    if (series.length > 0) {
-      const result = assessEngraftment({
-        source: row.graftSource as GraftSource,
-        countUnit: '10^9/L',
-        counts: series,
-        plateletTransfusionDays: numbersOf(e?.platelets).map(Number),
-        asOfDay: row.followDays,
-      });
-      if (result.neutrophil.engraftmentDay !== undefined && result.neutrophil.status.startsWith('engrafted'))
-        neutrophilDay = result.neutrophil.engraftmentDay;
-      if (result.platelet.engraftmentDay !== undefined && result.platelet.status.startsWith('engrafted'))
-        plateletDay = result.platelet.engraftmentDay;
-      if (result.neutrophil.status === 'graft-failure') {
-        graftFailure = true;
-        failureDay = result.neutrophil.deadlineDay ?? null;
-      }
-    }
-    const endDay = row.deathDay ?? row.followDays;
-    const efsEventDay = [row.deathDay, graftFailure ? failureDay : null].filter(
-      (d): d is number => d !== null,
-    );
-    const efsEvent = efsEventDay.length > 0;
-    return {
-      ...row,
-      neutrophilDay,
-      plateletDay,
-      graftFailure,
-      efsDay: efsEvent ? Math.min(...efsEventDay) : endDay,
-      efsEvent,
-    };
+    return withEndPoints(row, engraftmentOf(row, counts.get(r.patientId)));
   });
+}
+
+function engraftmentOf(
+  row: { graftSource: string; followDays: number },
+  e: EarlyCountsRow | undefined,
+): Engraftment {
+  const byDay = new Map<
+    number,
+    { day: number; anc?: number; wbc?: number; neutrophilPercent?: number; platelets?: number }
+  >();
+  for (const item of numbersOf(e?.counts)) {
+    const [code, dayRaw, valueRaw] = item as [string, number, number];
+    const day = Number(dayRaw);
+    const value = Number(valueRaw);
+    const d = byDay.get(day) ?? { day };
+    const keep = (prev: number | undefined) => (prev === undefined ? value : Math.min(prev, value));
+    if (code === 'anc') d.anc = keep(d.anc);
+    else if (code === 'wbc') d.wbc = keep(d.wbc);
+    else if (code === 'neutrophil-percent') d.neutrophilPercent = keep(d.neutrophilPercent);
+    else if (code === 'platelets') d.platelets = keep(d.platelets);
+    byDay.set(day, d);
+  }
+  const series: BloodCountRecord[] = [...byDay.values()]
+    .map((d) =>
+      d.anc === undefined && d.wbc !== undefined && d.neutrophilPercent === undefined
+        ? { day: d.day, ...(d.platelets !== undefined ? { platelets: d.platelets } : {}) }
+        : d,
+    )
+    .filter((d) => d.anc !== undefined || d.wbc !== undefined || d.platelets !== undefined)
+    .sort((a, b) => a.day - b.day);
+  const out: Engraftment = { neutrophilDay: null, plateletDay: null, graftFailure: false, failureDay: null };
+  if (series.length === 0) return out;
+  const result = assessEngraftment({
+    source: row.graftSource as GraftSource,
+    countUnit: '10^9/L',
+    counts: series,
+    plateletTransfusionDays: numbersOf(e?.platelets).map(Number),
+    asOfDay: row.followDays,
+  });
+  if (result.neutrophil.engraftmentDay !== undefined && result.neutrophil.status.startsWith('engrafted'))
+    out.neutrophilDay = result.neutrophil.engraftmentDay;
+  if (result.platelet.engraftmentDay !== undefined && result.platelet.status.startsWith('engrafted'))
+    out.plateletDay = result.platelet.engraftmentDay;
+  if (result.neutrophil.status === 'graft-failure') {
+    out.graftFailure = true;
+    out.failureDay = result.neutrophil.deadlineDay ?? null;
+  }
+  return out;
 }
 
 function survivalOf(patients: CohortPatient[], endpoint: 'os' | 'efs' | 'ti'): SurvivalInput {
@@ -345,33 +434,28 @@ export async function evaluateWithin(
     return cifSummary(time, status, [28, 42, 100]);
   };
 
-  const trendRows = await timed(
-    'trends',
-    sql<{ code: string; month: number; patients: number; median: number; q1: number; q3: number }>`
-    WITH ${cohort},
-    per_patient AS (
-      SELECT o.code, c.patient_id, (floor((o.observed_on - c.infusion) / 91.3125) * 3)::int AS month, avg(o.value_canonical) AS v
-      FROM observation o JOIN cohort c ON c.patient_id = o.patient_id
-      WHERE o.code IN ('hb','ferritin') AND o.status = 'final' AND o.observed_on >= c.infusion - 180
-        AND o.observed_on <= c.infusion + 3653 AND o.observed_on <= ${cd} AND o.created_at <= ${cut}
-      GROUP BY o.code, c.patient_id, 3
-    )
-    SELECT code, month, count(*)::int AS patients,
-      percentile_cont(0.5) WITHIN GROUP (ORDER BY v) AS median,
-      percentile_cont(0.25) WITHIN GROUP (ORDER BY v) AS q1,
-      percentile_cont(0.75) WITHIN GROUP (ORDER BY v) AS q3
-    FROM per_patient GROUP BY code, month ORDER BY code, month`.execute(tx),
-  );
-  const trend = (code: string): TrendPoint[] =>
-    trendRows.rows
-      .filter((r) => r.code === code)
-      .map((r) => ({
-        month: Number(r.month),
-        patients: Number(r.patients),
-        median: num(Number(r.median), 3)!,
-        q1: num(Number(r.q1), 3)!,
-        q3: num(Number(r.q3), 3)!,
-      }));
+  const trend = (code: WindowMean[0]): TrendPoint[] => {
+    const byMonth = new Map<number, number[]>();
+    for (const p of patients)
+      for (const [c, month, mean] of p.windows)
+        if (c === code) {
+          const values = byMonth.get(month);
+          if (values) values.push(Number(mean));
+          else byMonth.set(month, [Number(mean)]);
+        }
+    return [...byMonth.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([month, values]) => {
+        const sorted = values.sort((a, b) => a - b);
+        return {
+          month,
+          patients: sorted.length,
+          median: num(quantile(sorted, 0.5), 3)!,
+          q1: num(quantile(sorted, 0.25), 3)!,
+          q3: num(quantile(sorted, 0.75), 3)!,
+        };
+      });
+  };
 
   // Safety: adverse events after infusion, by term and grade and by term, in SQL.
   const aeRows = await timed(
@@ -562,7 +646,11 @@ export async function evaluateWithin(
 
   const byKey = (key: (p: CohortPatient) => string, label: (p: CohortPatient) => string) => {
     const groups = new Map<string, CohortPatient[]>();
-    for (const p of patients) groups.set(key(p), [...(groups.get(key(p)) ?? []), p]);
+    for (const p of patients) {
+      const group = groups.get(key(p));
+      if (group) group.push(p);
+      else groups.set(key(p), [p]);
+    }
     return [...groups.entries()]
       .map(([k, ps]) => {
         const ti = tiSummary(ps);

@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema';
+import { refreshAllOutcomes } from '../evaluation/outcome-store';
 
 /**
  * A national-scale synthetic thalassaemia registry written straight into the database with set-based
@@ -110,6 +111,7 @@ const TABLES = [
   'deviation',
   'filing_patient',
   'patient_transfusion_summary',
+  'evaluation_patient_outcome',
 ] as const;
 
 function positiveInt(value: number, field: string, max: number): number {
@@ -443,6 +445,12 @@ SELECT n.id, n.hospital_id, n.filing_id, c.term, c.term, 5, n.death_date, '["dea
     for (const table of TABLES) await sql.raw(`vacuum (analyze) ${table}`).execute(c);
     steps.push({ step: 'vacuum analyze', seconds: (performance.now() - t0) / 1000 });
     log(`  vacuum analyze: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    // The evaluation's per-patient outcomes (migration 0023), computed from the records just written.
+    const t1 = performance.now();
+    const computed = await refreshAllOutcomes(c, 2000);
+    await sql.raw(`vacuum (analyze) evaluation_patient_outcome`).execute(c);
+    steps.push({ step: 'stored outcomes', seconds: (performance.now() - t1) / 1000 });
+    log(`  stored outcomes of ${computed} patients: ${((performance.now() - t1) / 1000).toFixed(1)} s`);
     await sql.raw(`DROP TABLE nat; DROP TABLE nat_filing; DROP TABLE nat_therapy;`).execute(c);
     const rows: Record<string, number> = {};
     for (const table of TABLES) {
