@@ -62,7 +62,8 @@ export interface PdfCanvas {
 
 /** An A4 document in the CJK font when there is one, collected in memory. */
 export function openPdf(options: PDFKit.PDFDocumentOptions, font: CjkFont | null): PdfCanvas {
-  const doc = new PDFDocument({ size: 'A4', margin: 48, ...options });
+  // pdfkit reads `margin` before `margins`, so the default must not shadow a caller's `margins`.
+  const doc = new PDFDocument({ size: 'A4', ...(options.margins ? {} : { margin: 48 }), ...options });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
