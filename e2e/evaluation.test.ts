@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { pdfText } from '../packages/server/test/support/pdf-text';
 import { apiAs } from './support/api';
 import { choose, launchBrowser, newPage, signIn } from './support/browser';
 import { DEMO_PASSWORD } from './support/server';
@@ -51,7 +52,7 @@ afterAll(async () => {
 });
 
 describe('the evaluation centre', () => {
-  it('opens a filing’s evaluation, narrows it by sex, signs the report twice and downloads it', async () => {
+  it('opens a filing’s evaluation, narrows it by sex, signs the report twice and downloads it as HTML and PDF', async () => {
     const evaluator = await newPage(browser, baseUrl);
     const page = evaluator.page;
     await signIn(page, 'evaluator.chen');
@@ -112,6 +113,18 @@ describe('the evaluation centre', () => {
     expect(html).toContain('罗嘉明');
     expect(html).toContain('data-status="signed"');
     expect(html).toContain('<svg');
+    // The same report as a server-made PDF, in the interface language.
+    const [pdfDownload] = await Promise.all([
+      reviewer.page.waitForEvent('download'),
+      reviewer.page.getByTestId('report-download-pdf').click(),
+    ]);
+    expect(pdfDownload.suggestedFilename()).toMatch(/^evaluation-report-F-2026-NSGT01-v\d+-zh-CN\.pdf$/);
+    const pdf = readFileSync((await pdfDownload.path())!);
+    expect(pdf.subarray(0, 4).toString('latin1')).toBe('%PDF');
+    const text = (await pdfText(pdf)).pages.join(' ');
+    expect(text).toContain('F-2026-NSGT01');
+    expect(text).toContain('罗嘉明');
+    expect(text).not.toContain('DRAFT');
     // Reproduction from the cut-off gives the same hash.
     await reviewer.page.getByTestId('report-reproduce').click();
     await reviewer.page.getByTestId('report-reproduced').filter({ hasText: '哈希相同' }).waitFor();

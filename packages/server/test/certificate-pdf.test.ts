@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CJK_FONT_CANDIDATES, findCjkFont, renderCertificatePdf } from '../src/laboratory/certificate-pdf';
+import { renderCertificatePdf } from '../src/laboratory/certificate-pdf';
 import type { BatchRecord } from '../src/laboratory/contract';
+import { CJK_FONT_CANDIDATES, findCjkFont } from '../src/pdf/document';
 import { pdfText } from './support/pdf-text';
 
 // A rejected allogeneic batch with an OOS, its closed investigation and an invalidated signature.

@@ -339,33 +339,24 @@ export class EvaluationService {
 
   async report(ctx: RequestContext, id: string): Promise<Report> {
     if (!can(ctx.principal, 'evaluation.read')) throw new Forbidden('you may not read evaluations');
+    return withPrincipal(this.db, ctx.principal, (tx) => reportWithin(tx, id));
+  }
+
+  /**
+   * The report for a file that leaves the platform (the PDF): read as `report` reads it, drafts included, and
+   * audited as a print, like the certificate of analysis.
+   */
+  async printReport(ctx: RequestContext, id: string, document: string): Promise<Report> {
+    if (!can(ctx.principal, 'evaluation.read')) throw new Forbidden('you may not read evaluations');
     return withPrincipal(this.db, ctx.principal, async (tx) => {
-      const row = await tx
-        .selectFrom('evaluation_report')
-        .selectAll()
-        .where('id', '=', id)
-        .executeTakeFirst();
-      if (!row) throw new NotFound('evaluation report');
-      const signatures = await tx
-        .selectFrom('signature')
-        .select(['meaning', 'printed_name', 'role', 'signed_at', 'content_hash'])
-        .where('entity_type', '=', 'evaluation_report')
-        .where('entity_id', '=', id)
-        .orderBy('signed_at')
-        .execute();
-      const snapshot = jsonOf<ReportSnapshot>(row.snapshot);
-      return {
-        ...summary(row),
-        snapshot,
-        signatures: signatures.map((s) => ({
-          meaning: s.meaning,
-          printedName: s.printed_name,
-          role: s.role,
-          signedAt: new Date(s.signed_at).toISOString(),
-          contentHash: s.content_hash,
-        })),
-        intact: snapshotHash(snapshot) === row.snapshot_sha256,
-      };
+      const report = await reportWithin(tx, id);
+      await appendAudit(tx, ctx, {
+        action: 'print',
+        entityType: 'evaluation_report',
+        entityId: id,
+        newValues: { document, snapshotSha256: report.snapshotSha256 },
+      });
+      return report;
     });
   }
 
@@ -467,6 +458,32 @@ export class EvaluationService {
       };
     });
   }
+}
+
+/** One report with its signatures, as the transaction's principal may read it. */
+async function reportWithin(tx: Tx, id: string): Promise<Report> {
+  const row = await tx.selectFrom('evaluation_report').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw new NotFound('evaluation report');
+  const signatures = await tx
+    .selectFrom('signature')
+    .select(['meaning', 'printed_name', 'role', 'signed_at', 'content_hash'])
+    .where('entity_type', '=', 'evaluation_report')
+    .where('entity_id', '=', id)
+    .orderBy('signed_at')
+    .execute();
+  const snapshot = jsonOf<ReportSnapshot>(row.snapshot);
+  return {
+    ...summary(row),
+    snapshot,
+    signatures: signatures.map((s) => ({
+      meaning: s.meaning,
+      printedName: s.printed_name,
+      role: s.role,
+      signedAt: new Date(s.signed_at).toISOString(),
+      contentHash: s.content_hash,
+    })),
+    intact: snapshotHash(snapshot) === row.snapshot_sha256,
+  };
 }
 
 async function computeSnapshot(

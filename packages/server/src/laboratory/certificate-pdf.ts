@@ -1,39 +1,12 @@
-import { existsSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
+import {
+  type CjkFont,
+  findCjkFont,
+  NO_CJK_FONT_NOTICE,
+  openPdf,
+  type PdfFontKind,
+  tableLayout,
+} from '../pdf/document';
 import type { BatchRecord } from './contract';
-
-/**
- * The certificate of analysis as a PDF (issue 7): every current result against its limit, the investigations,
- * the inbound temperature assessment, the signatures and the chain of identity — the same data as the printable
- * page, drawn on the server with pdfkit so that it needs no browser at run time.
- *
- * Chinese text needs a CJK font embedded in the file (the PDF standard fonts cover Latin-1 only). None is
- * bundled: the font is read at run time from CGTLINK_CJK_FONT or from the first of the Debian font packages'
- * paths below that exists (fonts-wqy-microhei is the small one; `.ci/run` installs it). pdfkit embeds only the
- * glyphs used, with a ToUnicode map, so the text stays searchable and extractable. Without any CJK font the PDF
- * is still produced, in Helvetica, with every character outside Latin-1 shown as "?" and a line saying so.
- */
-export const CJK_FONT_CANDIDATES: readonly { path: string; family?: string }[] = [
-  { path: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', family: 'WenQuanYiMicroHei' },
-  { path: '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc', family: 'WenQuanYiZenHei' },
-  { path: '/usr/share/fonts/truetype/arphic/uming.ttc', family: 'AR PL UMing CN' },
-  { path: '/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf' },
-];
-
-export interface CjkFont {
-  path: string;
-  family?: string | undefined;
-}
-
-/** The CJK font to embed: CGTLINK_CJK_FONT (a .ttf, or `path#Family` for a collection), else a Debian font. */
-export function findCjkFont(env: NodeJS.ProcessEnv = process.env): CjkFont | null {
-  const configured = env.CGTLINK_CJK_FONT?.trim();
-  if (configured) {
-    const [path, family] = configured.split('#');
-    return path && existsSync(path) ? { path, family } : null;
-  }
-  return CJK_FONT_CANDIDATES.find((c) => existsSync(c.path)) ?? null;
-}
 
 export interface CertificateContext {
   laboratoryName: string;
@@ -61,88 +34,36 @@ const CUSTODY: Record<string, string> = {
   laboratory: '实验室 Laboratory',
 };
 
-/** Renders the certificate; `font: null` forces the Latin-1 fallback (as when no CJK font is installed). */
+/**
+ * The certificate of analysis as a PDF (issue 7): every current result against its limit, the investigations,
+ * the inbound temperature assessment, the signatures and the chain of identity — the same data as the printable
+ * page, drawn on the server with pdfkit so that it needs no browser at run time. The CJK font and its Latin-1
+ * fallback are those of every server PDF (`pdf/document.ts`).
+ *
+ * `font: null` forces the Latin-1 fallback (as when no CJK font is installed).
+ */
 export async function renderCertificatePdf(
   record: BatchRecord,
   context: CertificateContext,
   font: CjkFont | null = findCjkFont(),
-): Promise<{ pdf: Buffer; font: 'cjk' | 'fallback' }> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 48,
-    info: {
-      Title: `Certificate of analysis ${record.batch.reference}`,
-      Subject: `${record.specification.productName} (${record.batch.productCode})`,
-      Creator: 'CGTLink',
+): Promise<{ pdf: Buffer; font: PdfFontKind }> {
+  const canvas = openPdf(
+    {
+      info: {
+        Title: `Certificate of analysis ${record.batch.reference}`,
+        Subject: `${record.specification.productName} (${record.batch.productCode})`,
+        Creator: 'CGTLink',
+      },
     },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  if (font) {
-    doc.registerFont('cjk', font.path, font.family);
-    doc.font('cjk');
-  } else {
-    doc.font('Helvetica');
-  }
-  // Latin-1 only without a CJK font: anything else would print as garbage glyphs, so it is marked instead.
-  const show = (text: string) =>
-    font
-      ? text
-      : text
-          .replace(/≥/g, '>=')
-          .replace(/≤/g, '<=')
-          .replace(/[–—]/g, '-')
-          .replace(/[^\t\n\r\u0020-\u00ff]/g, '?');
-  const left = doc.page.margins.left;
-  const width = doc.page.width - left - doc.page.margins.right;
-  const bottom = () => doc.page.height - doc.page.margins.bottom;
-
-  const heading = (text: string) => {
-    if (doc.y > bottom() - 60) doc.addPage();
-    doc.moveDown(0.6).fontSize(12).text(show(text), left, doc.y, { width }).moveDown(0.2);
-    doc
-      .moveTo(left, doc.y)
-      .lineTo(left + width, doc.y)
-      .lineWidth(0.5)
-      .stroke();
-    doc.moveDown(0.3).fontSize(9);
-  };
-  /** One table row: cells side by side, as tall as the tallest; a new page (with the header) when needed. */
-  const row = (cells: string[], widths: number[], header?: string[]) => {
-    const heights = cells.map((c, i) => doc.heightOfString(show(c), { width: widths[i]! - 6 }));
-    const h = Math.max(...heights) + 4;
-    if (doc.y + h > bottom()) {
-      doc.addPage();
-      if (header) row(header, widths);
-    }
-    const y = doc.y;
-    let x = left;
-    cells.forEach((c, i) => {
-      doc.text(show(c), x + 2, y + 2, { width: widths[i]! - 6 });
-      x += widths[i]!;
-    });
-    doc.x = left;
-    doc.y = y + h;
-  };
-  const pairs = (items: [string, string][]) => {
-    for (const [label, value] of items) row([label, value], [width * 0.32, width * 0.68]);
-  };
+    font,
+  );
+  const { doc, show, left, width } = canvas;
+  const { heading, row, pairs } = tableLayout(canvas);
   const { batch } = record;
 
   doc.fontSize(16).text(show('检验报告书 Certificate of analysis'), left, doc.y, { width, align: 'center' });
   doc.fontSize(10).text(show(context.laboratoryName), { width, align: 'center' }).moveDown(0.5);
-  if (!font) {
-    doc
-      .fontSize(8)
-      .text(
-        'Chinese text is shown as "?": no CJK font is installed on the server (install fonts-wqy-microhei, or set CGTLINK_CJK_FONT).',
-        { width },
-      );
-  }
+  if (!font) doc.fontSize(8).text(NO_CJK_FONT_NOTICE, { width });
 
   heading('批次 Batch');
   pairs([
@@ -217,7 +138,7 @@ export async function renderCertificatePdf(
         OUTCOME[o.status] ?? o.status,
       ],
       widths,
-      header,
+      { header },
     );
   }
 
@@ -255,6 +176,5 @@ export async function renderCertificatePdf(
       doc.y,
       { width },
     );
-  doc.end();
-  return { pdf: await done, font: font ? 'cjk' : 'fallback' };
+  return { pdf: await canvas.finish(), font: canvas.font };
 }

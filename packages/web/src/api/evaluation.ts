@@ -46,4 +46,6 @@ export const evaluationApi = {
     ),
   printUrl: (reportId: string, lang: 'zh-CN' | 'en', download = false) =>
     `/api/evaluation/reports/${id(reportId)}/print?lang=${lang}${download ? '&download=1' : ''}`,
+  pdfUrl: (reportId: string, lang: 'zh-CN' | 'en') =>
+    `/api/evaluation/reports/${id(reportId)}/pdf?lang=${lang}`,
 };

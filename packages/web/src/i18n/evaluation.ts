@@ -112,13 +112,15 @@ export const evaluationZhCN = {
   print: '打印（中文）',
   printEn: '打印（英文）',
   download: '下载',
+  downloadPdf: '下载 PDF',
   reproduce: '按截止时数据复现',
   reproduced: '复现一致：哈希相同',
   notReproduced: '复现不一致：{{count}} 处不同',
   hash: '快照 SHA-256',
   signatures: '签名',
   intact: '快照完整',
-  printNote: '报告为带打印样式的 HTML 页面，可在浏览器中"打印为 PDF"。',
+  printNote:
+    '“下载”为带打印样式的 HTML 页面；“下载 PDF”为服务器生成的 PDF（界面语言，未终审的报告带“草稿”水印）。',
 };
 
 export const evaluationEn: typeof evaluationZhCN = {
@@ -231,11 +233,13 @@ export const evaluationEn: typeof evaluationZhCN = {
   print: 'Print (Chinese)',
   printEn: 'Print (English)',
   download: 'Download',
+  downloadPdf: 'Download PDF',
   reproduce: 'Reproduce from the cut-off',
   reproduced: 'Reproduced: same hash',
   notReproduced: 'Not reproduced: {{count}} differences',
   hash: 'Snapshot SHA-256',
   signatures: 'Signatures',
   intact: 'Snapshot intact',
-  printNote: 'The report is an HTML page with print styles; use the browser’s “Print to PDF”.',
+  printNote:
+    '“Download” saves the HTML page with print styles; “Download PDF” saves the server-made PDF in the interface language (watermarked as a draft until the reviewer signs).',
 };

@@ -818,6 +818,7 @@ function ReportDrawer({
   onChanged: () => void;
 }) {
   const { t } = useTranslation();
+  const { language } = useLanguage();
   const { message } = App.useApp();
   const principal = usePrincipal();
   const report = useLoad(
@@ -920,6 +921,9 @@ function ReportDrawer({
             </a>
             <a href={evaluationApi.printUrl(r.id, 'zh-CN', true)} download data-testid="report-download">
               {t('evaluation.download')}
+            </a>
+            <a href={evaluationApi.pdfUrl(r.id, language)} download data-testid="report-download-pdf">
+              {t('evaluation.downloadPdf')}
             </a>
             <Button onClick={reproduce} data-testid="report-reproduce">
               {t('evaluation.reproduce')}

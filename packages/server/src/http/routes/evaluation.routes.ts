@@ -9,6 +9,7 @@ import {
   periodMessage,
 } from '../../evaluation/filters';
 import { renderReportHtml } from '../../evaluation/report-html';
+import { renderReportPdf } from '../../evaluation/report-pdf';
 import type { Platform } from '../../platform';
 import { contextOf } from '../authenticate';
 import { IdParams } from '../schemas';
@@ -86,6 +87,7 @@ const ReportQuery = z.object({ filingId: z.string().uuid().optional() }).strict(
 const PrintQuery = z
   .object({ lang: z.enum(['zh-CN', 'en']).default('zh-CN'), download: z.enum(['0', '1']).default('0') })
   .strict();
+const PdfQuery = z.object({ lang: z.enum(['zh-CN', 'en']).default('zh-CN') }).strict();
 const ReproduceOut = z.object({
   matches: z.boolean(),
   storedSha256: z.string(),
@@ -234,6 +236,35 @@ export const evaluationRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = a
         reply.header('content-disposition', `attachment; filename="${name}"`);
       }
       return reply.send(html);
+    },
+  );
+  app.get(
+    '/api/evaluation/reports/:id/pdf',
+    {
+      schema: {
+        tags,
+        summary:
+          'The report as a PDF (attachment) in Chinese or English: charts, tables, methods, cut-off and signatures; drafts watermarked; audited as a print',
+        params: IdParams,
+        querystring: PdfQuery,
+      },
+    },
+    async (request, reply) => {
+      const { lang } = request.query;
+      const report = await evaluation.printReport(
+        contextOf(request),
+        request.params.id,
+        `evaluation report (PDF, ${lang})`,
+      );
+      const { pdf, font } = await renderReportPdf(report, lang, { generatedAt: new Date() });
+      // The filing reference is typed by people; nothing of it may break out of the quoted header value.
+      const reference = report.snapshot.filing.reference.replace(/[^A-Za-z0-9._-]/g, '_');
+      const name = `evaluation-report-${reference}-v${report.version}-${lang}.pdf`;
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('x-cgtlink-pdf-font', font)
+        .send(pdf);
     },
   );
 };
