@@ -957,6 +957,9 @@ export interface EvaluationPatientOutcomeTable {
   graft_failure: boolean | null;
   failure_day: number | null;
   windows: unknown;
+  anc_by_day42: boolean | null;
+  hb_by_day90: boolean | null;
+  visits: unknown;
 }
 
 export interface EvaluationScaleSchema {

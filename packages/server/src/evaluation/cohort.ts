@@ -16,8 +16,6 @@ export function resolveCutoff(filters: EvaluationFilters, now = new Date()): Cut
 export interface CohortPart {
   /** Only these patients (a refresher's batch). */
   patientIds?: readonly string[];
-  /** Only the patients whose stored outcome cannot be used at the cut-off: they are computed from the records. */
-  unsummarised?: boolean;
 }
 
 /**
@@ -47,9 +45,6 @@ export function cohortCte(
   // A text list rather than an array parameter: the two engines' drivers bind arrays differently.
   if (part.patientIds)
     where.push(sql`e.patient_id = ANY(string_to_array(${part.patientIds.join(',')}, ',')::uuid[])`);
-  if (part.unsummarised)
-    where.push(sql`NOT EXISTS (SELECT 1 FROM evaluation_patient_outcome s
-      WHERE s.patient_id = e.patient_id AND ${storedOutcomeUsable(cutoff)})`);
   if (filters.filingId) where.push(sql`e.filing_id = ${filters.filingId}::uuid`);
   if (filters.technology) where.push(sql`f.technology = ${filters.technology}`);
   if (filters.hospitalId) where.push(sql`e.hospital_id = ${filters.hospitalId}::uuid`);
@@ -173,7 +168,13 @@ export function outcomesQuery(
     c.diagnosis, c.graft_source AS "graftSource", c.infusion::text AS infusion,
     l.last_contact::text AS "lastContact", l.has_hb AS "hasHb", d.died_on::text AS "diedOn", d.cause,
     (l.last_contact - c.infusion) AS "followDays", (d.died_on - c.infusion) AS "deathDay",
-    ti.ti_start::text AS "tiStart", (ti.ti_start - c.infusion) AS "tiDay", coalesce(ti.in_progress, false) AS "tiInProgress"
+    ti.ti_start::text AS "tiStart", (ti.ti_start - c.infusion) AS "tiDay", coalesce(ti.in_progress, false) AS "tiInProgress",
+    EXISTS (SELECT 1 FROM observation o WHERE o.patient_id = c.patient_id AND o.code IN ('anc','wbc')
+      AND o.observed_on BETWEEN c.infusion AND c.infusion + 42 AND o.created_at <= ${cut}) AS "ancByDay42",
+    EXISTS (SELECT 1 FROM observation o WHERE o.patient_id = c.patient_id AND o.code = 'hb'
+      AND o.observed_on BETWEEN c.infusion AND c.infusion + 90 AND o.created_at <= ${cut}) AS "hbByDay90",
+    (SELECT json_agg(json_build_array(v.window_end::text, v.attended_on::text) ORDER BY v.window_end)
+       FROM followup_visit v WHERE v.patient_id = c.patient_id) AS visits
   FROM cohort c JOIN contact l ON l.patient_id = c.patient_id
   LEFT JOIN death d ON d.patient_id = c.patient_id
   LEFT JOIN ti ON ti.patient_id = c.patient_id
@@ -202,6 +203,11 @@ export interface OutcomeRow {
   tiStart: string | null;
   tiDay: number | null;
   tiInProgress: boolean;
+  /** Critical fields of the registry audit: a neutrophil count by day 42, an Hb by day 90. */
+  ancByDay42: boolean;
+  hbByDay90: boolean;
+  /** Protocol visits: `[window end, attended on]`, dates `YYYY-MM-DD` (JSON as it comes from the database). */
+  visits: unknown;
 }
 
 /** Early blood counts (days 0–100) and platelet transfusions (days −7–100) for the engraftment rule. */

@@ -9,6 +9,7 @@ import { type Kysely, sql } from 'kysely';
 import type { Schema } from '../db/schema';
 import { type Tx, withPrincipal } from '../db/scoped';
 import { Forbidden, NotFound } from '../errors';
+import { type AeRow, summariseAdverseEvents } from './adverse-events';
 import {
   type CohortPart,
   type Cutoff,
@@ -29,17 +30,19 @@ import {
   DAYS_PER_YEAR,
   exactRate,
   num,
-  type PersonTimeRate,
-  poissonRate,
   type Rate,
   type SurvivalInput,
   type SurvivalSummary,
   survivalSummary,
 } from './statistics';
 
+/** A protocol visit: window end and the day attended (`YYYY-MM-DD`). */
+export type Visit = [windowEnd: string, attendedOn: string | null];
+
 /** One patient of the cohort with the outcomes the statistics use (pseudonymous). */
-export interface CohortPatient extends OutcomeRow {
+export interface CohortPatient extends Omit<OutcomeRow, 'visits'> {
   windows: WindowMean[];
+  visits: Visit[];
   neutrophilDay: number | null;
   plateletDay: number | null;
   graftFailure: boolean;
@@ -54,17 +57,6 @@ export interface TrendPoint {
   median: number;
   q1: number;
   q3: number;
-}
-
-export interface AeRow {
-  term: string;
-  grade: number | null;
-  events: number;
-  patients: number;
-  serious: number;
-  unexpected: number;
-  incidence: Rate;
-  rate: PersonTimeRate;
 }
 
 export interface Evaluation {
@@ -148,24 +140,36 @@ function numbersOf(value: unknown): unknown[] {
 
 const MS_DAY = 86_400_000;
 
+/** A diagnosis that names both β alleles (β0/β0, β0/β+, βE/β0 …): the genotype field of the audit is present. */
+const GENOTYPE_IN_DIAGNOSIS = /(β|beta)[0+E]?\/(β|beta)/;
+
 /** The per-patient outcomes of the cohort, inside the principal's scope. */
 export async function cohortPatients(
   tx: Tx,
   filters: EvaluationFilters,
   cutoff: Cutoff,
 ): Promise<CohortPatient[]> {
-  const stored = await storedPatients(tx, filters, cutoff);
-  const computed = await computedPatients(tx, filters, cutoff, { unsummarised: true });
+  const { stored, missing } = await storedPatients(tx, filters, cutoff);
+  const computed =
+    missing.length === 0 ? [] : await computedPatients(tx, filters, cutoff, { patientIds: missing });
   // Byte order, as the database's C collation sorts the pseudonyms.
   return [...stored, ...computed].sort((a, b) =>
     a.pseudonym < b.pseudonym ? -1 : a.pseudonym > b.pseudonym ? 1 : 0,
   );
 }
 
-/** The patients whose stored outcome (migration 0023) stands for their records at the cut-off. */
-async function storedPatients(tx: Tx, filters: EvaluationFilters, cutoff: Cutoff): Promise<CohortPatient[]> {
+/**
+ * The cohort with each patient's stored outcome (migration 0023) where it stands for the records at the
+ * cut-off, and the patients without one (`missing`), whose outcomes are computed from the records.
+ */
+async function storedPatients(
+  tx: Tx,
+  filters: EvaluationFilters,
+  cutoff: Cutoff,
+): Promise<{ stored: CohortPatient[]; missing: string[] }> {
   const { rows } = await sql<
     Omit<OutcomeRow, 'followDays' | 'deathDay' | 'tiDay'> & {
+      stored: boolean;
       followDays: number;
       deathDay: number | null;
       tiDay: number | null;
@@ -176,35 +180,46 @@ async function storedPatients(tx: Tx, filters: EvaluationFilters, cutoff: Cutoff
       windows: unknown;
     }
   >`WITH ${cohortCte(filters, cutoff)}
-  SELECT c.patient_id AS "patientId", c.pseudonym, c.hospital_id AS "hospitalId", c.filing_id AS "filingId",
+  SELECT c.patient_id AS "patientId", s.patient_id IS NOT NULL AS stored, c.pseudonym,
+    c.hospital_id AS "hospitalId", c.filing_id AS "filingId",
     c.filing_reference AS "filingReference", c.technology, c.product_name AS "productName", c.sex, c.age,
     c.diagnosis, c.graft_source AS "graftSource", c.infusion::text AS infusion,
     s.last_contact::text AS "lastContact", s.has_hb AS "hasHb", s.died_on::text AS "diedOn", s.cause,
     (s.last_contact - c.infusion) AS "followDays", (s.died_on - c.infusion) AS "deathDay",
     s.ti_start::text AS "tiStart", (s.ti_start - c.infusion) AS "tiDay", s.ti_in_progress AS "tiInProgress",
     s.neutrophil_day AS "neutrophilDay", s.platelet_day AS "plateletDay", s.graft_failure AS "graftFailure",
-    s.failure_day AS "failureDay", s.windows
-  FROM cohort c JOIN evaluation_patient_outcome s ON s.patient_id = c.patient_id AND ${storedOutcomeUsable(cutoff)}`.execute(
-    tx,
-  );
-  return rows.map((r) =>
-    withEndPoints(
-      {
-        ...r,
-        age: Number(r.age),
-        followDays: Number(r.followDays),
-        deathDay: r.deathDay === null ? null : Number(r.deathDay),
-        tiDay: r.tiDay === null ? null : Number(r.tiDay),
-        windows: numbersOf(r.windows) as WindowMean[],
-      },
-      {
-        neutrophilDay: r.neutrophilDay,
-        plateletDay: r.plateletDay,
-        graftFailure: r.graftFailure,
-        failureDay: r.failureDay,
-      },
-    ),
-  );
+    s.failure_day AS "failureDay", s.windows, s.anc_by_day42 AS "ancByDay42", s.hb_by_day90 AS "hbByDay90",
+    s.visits
+  FROM cohort c LEFT JOIN evaluation_patient_outcome s
+    ON s.patient_id = c.patient_id AND ${storedOutcomeUsable(cutoff)}`.execute(tx);
+  const stored: CohortPatient[] = [];
+  const missing: string[] = [];
+  for (const { stored: usable, ...r } of rows) {
+    if (!usable) {
+      missing.push(r.patientId);
+      continue;
+    }
+    stored.push(
+      withEndPoints(
+        {
+          ...r,
+          age: Number(r.age),
+          followDays: Number(r.followDays),
+          deathDay: r.deathDay === null ? null : Number(r.deathDay),
+          tiDay: r.tiDay === null ? null : Number(r.tiDay),
+          windows: numbersOf(r.windows) as WindowMean[],
+          visits: numbersOf(r.visits) as Visit[],
+        },
+        {
+          neutrophilDay: r.neutrophilDay,
+          plateletDay: r.plateletDay,
+          graftFailure: r.graftFailure,
+          failureDay: r.failureDay,
+        },
+      ),
+    );
+  }
+  return { stored, missing };
 }
 
 /** Engraftment as the domain rule assesses it from the early counts. */
@@ -257,6 +272,7 @@ export async function computedPatients(
       tiDay: r.tiDay === null ? null : Number(r.tiDay),
       age: Number(r.age),
       windows: windows.get(r.patientId) ?? [],
+      visits: numbersOf(r.visits) as Visit[],
     };
     return withEndPoints(row, engraftmentOf(row, counts.get(r.patientId)));
   });
@@ -457,78 +473,26 @@ export async function evaluateWithin(
       });
   };
 
-  // Safety: adverse events after infusion, by term and grade and by term, in SQL.
-  const aeRows = await timed(
-    'ae',
-    sql<{
-      term: string | null;
-      grade: number | null;
-      events: number;
-      patients: number;
-      serious: number;
-      unexpected: number;
-      all_terms: number;
-    }>`
+  // Safety: the cohort's adverse events after infusion, read once and tabulated here.
+  const events = await timed(
+    'adverse events',
+    sql<{ patient_id: string; term: string; grade: number | null; serious: boolean; expected: boolean }>`
     WITH ${cohort}
-    SELECT coalesce(a.ctcae_term, a.term) AS term, a.grade, count(*)::int AS events,
-      count(DISTINCT a.patient_id)::int AS patients,
-      (count(*) FILTER (WHERE a.serious))::int AS serious,
-      (count(*) FILTER (WHERE NOT a.expected))::int AS unexpected,
-      GROUPING(coalesce(a.ctcae_term, a.term))::int AS all_terms
-    FROM adverse_event a JOIN cohort c ON c.patient_id = a.patient_id
-    WHERE a.onset_date >= c.infusion AND a.onset_date <= ${cd} AND a.created_at <= ${cut}
-    GROUP BY GROUPING SETS ((coalesce(a.ctcae_term, a.term), a.grade), (coalesce(a.ctcae_term, a.term)), ())
-    ORDER BY 1, 2`.execute(tx),
-  );
-  const n = patients.length;
-  const aeRow = (r: (typeof aeRows.rows)[number]): AeRow => ({
-    term: r.term ?? 'any',
-    grade: r.grade === null ? null : Number(r.grade),
-    events: Number(r.events),
-    patients: Number(r.patients),
-    serious: Number(r.serious),
-    unexpected: Number(r.unexpected),
-    incidence: exactRate(Number(r.patients), n),
-    rate: poissonRate(Number(r.events), patientYears),
-  });
-  const anyRow = aeRows.rows.find((r) => Number(r.all_terms) === 1);
-  const flagged = await timed(
-    'flagged',
-    sql<{
-      serious_events: number;
-      serious_patients: number;
-      unexpected_events: number;
-      unexpected_patients: number;
-      su_events: number;
-      su_patients: number;
-    }>`
-    WITH ${cohort}
-    SELECT (count(*) FILTER (WHERE a.serious))::int AS serious_events,
-      (count(DISTINCT a.patient_id) FILTER (WHERE a.serious))::int AS serious_patients,
-      (count(*) FILTER (WHERE NOT a.expected))::int AS unexpected_events,
-      (count(DISTINCT a.patient_id) FILTER (WHERE NOT a.expected))::int AS unexpected_patients,
-      (count(*) FILTER (WHERE a.serious AND NOT a.expected))::int AS su_events,
-      (count(DISTINCT a.patient_id) FILTER (WHERE a.serious AND NOT a.expected))::int AS su_patients
+    SELECT a.patient_id, coalesce(a.ctcae_term, a.term) AS term, a.grade, a.serious, a.expected
     FROM adverse_event a JOIN cohort c ON c.patient_id = a.patient_id
     WHERE a.onset_date >= c.infusion AND a.onset_date <= ${cd} AND a.created_at <= ${cut}`.execute(tx),
   );
-  const f = flagged.rows[0]!;
-  const immune = await timed(
-    'immune',
-    sql<{ kind: 'gvhd' | 'crs' | 'icans'; grade: number; patients: number }>`
-    WITH ${cohort},
-    tagged AS (
-      SELECT a.patient_id, a.grade, CASE
-        WHEN coalesce(a.ctcae_term, a.term) ~* '(gvhd|graft.versus.host)' THEN 'gvhd'
-        WHEN coalesce(a.ctcae_term, a.term) ~* 'cytokine release' THEN 'crs'
-        WHEN coalesce(a.ctcae_term, a.term) ~* '(icans|immune effector cell.associated neurotox)' THEN 'icans' END AS kind
-      FROM adverse_event a JOIN cohort c ON c.patient_id = a.patient_id
-      WHERE a.onset_date >= c.infusion AND a.onset_date <= ${cd} AND a.created_at <= ${cut}
-    ),
-    worst AS (SELECT kind, patient_id, max(grade) AS grade FROM tagged WHERE kind IS NOT NULL GROUP BY kind, patient_id)
-    SELECT kind, grade, count(*)::int AS patients FROM worst GROUP BY kind, grade ORDER BY kind, grade`.execute(
-      tx,
-    ),
+  const n = patients.length;
+  const safety = summariseAdverseEvents(
+    events.rows.map((e) => ({
+      patientId: e.patient_id,
+      term: e.term,
+      grade: e.grade === null ? null : Number(e.grade),
+      serious: e.serious,
+      expected: e.expected,
+    })),
+    n,
+    patientYears,
   );
   const signals = can(principal, 'safety.monitor')
     ? (
@@ -600,41 +564,36 @@ export async function evaluateWithin(
       percentile_cont(0.25) WITHIN GROUP (ORDER BY hours) AS q1, percentile_cont(0.75) WITHIN GROUP (ORDER BY hours) AS q3
     FROM spans`.execute(tx),
   );
-  const visits = await timed(
-    'visits',
-    sql<{ due: number; attended: number }>`
-    WITH ${cohort}
-    SELECT count(*)::int AS due, (count(*) FILTER (WHERE v.attended_on IS NOT NULL AND v.attended_on <= ${cd}))::int AS attended
-    FROM followup_visit v JOIN cohort c ON c.patient_id = v.patient_id
-    WHERE v.window_end < ${cd}`.execute(tx),
-  );
-  const fields = await timed(
-    'fields',
-    sql<{ sex: number; genotype: number; filing: number; anc: number; hb: number; visit: number }>`
-    WITH ${cohort}
-    SELECT (count(*) FILTER (WHERE c.sex = 'unknown'))::int AS sex,
-      (count(*) FILTER (WHERE c.diagnosis !~ '(β|beta)[0+E]?/(β|beta)')) ::int AS genotype,
-      (count(*) FILTER (WHERE c.filing_id IS NULL))::int AS filing,
-      (count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM observation o WHERE o.patient_id = c.patient_id
-        AND o.code IN ('anc','wbc') AND o.observed_on BETWEEN c.infusion AND c.infusion + 42 AND o.created_at <= ${cut})))::int AS anc,
-      (count(*) FILTER (WHERE c.infusion <= ${cd}::date - 90 AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.patient_id = c.patient_id
-        AND o.code = 'hb' AND o.observed_on BETWEEN c.infusion AND c.infusion + 90 AND o.created_at <= ${cut})))::int AS hb,
-      (count(*) FILTER (WHERE EXISTS (SELECT 1 FROM followup_visit v WHERE v.patient_id = c.patient_id AND v.window_end < ${cd}
-        AND v.attended_on IS NULL)))::int AS visit
-    FROM cohort c`.execute(tx),
-  );
-  const fieldRow = fields.rows[0]!;
+  // Visits, genotype and the day-42 / day-90 counts come with each patient: no query over the records here.
+  let due = 0;
+  let attended = 0;
+  const missingOf = { sex: 0, genotype: 0, filing: 0, anc: 0, hb: 0, visit: 0 };
+  const day90 = new Date(Date.parse(`${cutoff.date}T00:00:00Z`) - 90 * MS_DAY).toISOString().slice(0, 10);
+  for (const p of patients) {
+    let open = false;
+    for (const [windowEnd, attendedOn] of p.visits) {
+      if (windowEnd >= cutoff.date) continue;
+      due += 1;
+      if (attendedOn !== null && attendedOn <= cutoff.date) attended += 1;
+      if (attendedOn === null) open = true;
+    }
+    if (p.sex === 'unknown') missingOf.sex += 1;
+    if (!GENOTYPE_IN_DIAGNOSIS.test(p.diagnosis)) missingOf.genotype += 1;
+    if (p.filingId === null) missingOf.filing += 1;
+    if (!p.ancByDay42) missingOf.anc += 1;
+    if (p.infusion <= day90 && !p.hbByDay90) missingOf.hb += 1;
+    if (open) missingOf.visit += 1;
+  }
   const fieldList = [
-    { field: 'sex', missing: Number(fieldRow.sex) },
-    { field: 'genotype', missing: Number(fieldRow.genotype) },
-    { field: 'filing', missing: Number(fieldRow.filing) },
-    { field: 'ancDay42', missing: Number(fieldRow.anc) },
-    { field: 'hbDay90', missing: Number(fieldRow.hb) },
-    { field: 'visitsComplete', missing: Number(fieldRow.visit) },
+    { field: 'sex', missing: missingOf.sex },
+    { field: 'genotype', missing: missingOf.genotype },
+    { field: 'filing', missing: missingOf.filing },
+    { field: 'ancDay42', missing: missingOf.anc },
+    { field: 'hbDay90', missing: missingOf.hb },
+    { field: 'visitsComplete', missing: missingOf.visit },
   ].map((x) => ({ ...x, total: n }));
   const missing = fieldList.reduce((s, x) => s + x.missing, 0);
   const errorRate = n === 0 ? null : num(missing / (n * fieldList.length));
-  const visitRow = visits.rows[0]!;
   const devByLab = new Map<string, number>();
   const devByKind = new Map<string, number>();
   for (const d of deviations.rows) {
@@ -706,26 +665,7 @@ export async function evaluateWithin(
     },
     safety: {
       patientYears: num(patientYears, 3)!,
-      byTerm: aeRows.rows.filter((r) => Number(r.all_terms) === 0).map(aeRow),
-      any: anyRow
-        ? aeRow(anyRow)
-        : aeRow({ term: null, grade: null, events: 0, patients: 0, serious: 0, unexpected: 0, all_terms: 1 }),
-      serious: {
-        events: Number(f.serious_events),
-        patients: Number(f.serious_patients),
-        incidence: exactRate(Number(f.serious_patients), n),
-      },
-      unexpected: {
-        events: Number(f.unexpected_events),
-        patients: Number(f.unexpected_patients),
-        incidence: exactRate(Number(f.unexpected_patients), n),
-      },
-      seriousUnexpected: { events: Number(f.su_events), patients: Number(f.su_patients) },
-      immune: immune.rows.map((r) => ({
-        kind: r.kind,
-        grade: Number(r.grade),
-        patients: Number(r.patients),
-      })),
+      ...safety,
       deaths: {
         n: deaths.length,
         incidence: exactRate(deaths.length, n),
@@ -761,10 +701,10 @@ export async function evaluateWithin(
         method: 'hours from the first collection to the recorded infusion, per therapy; median and quartiles',
       },
       followup: {
-        due: Number(visitRow.due),
-        attended: Number(visitRow.attended),
-        overdue: Number(visitRow.due) - Number(visitRow.attended),
-        completeness: exactRate(Number(visitRow.attended), Number(visitRow.due)),
+        due,
+        attended,
+        overdue: due - attended,
+        completeness: exactRate(attended, due),
         method:
           'protocol visits whose window closed before the cut-off: attended / due (Clopper–Pearson); overdue = not attended',
       },
@@ -896,17 +836,14 @@ export async function patientsBehind(
         chosen = patients.filter((p) => s.has(p.patientId));
         break;
       }
-      case 'visit.overdue': {
-        const s = await ids(
-          sql<{ patient_id: string }>`WITH ${cohort} SELECT DISTINCT v.patient_id FROM followup_visit v
-            JOIN cohort c ON c.patient_id = v.patient_id WHERE v.window_end < ${cutoff.date}::date
-            AND (v.attended_on IS NULL OR v.attended_on > ${cutoff.date}::date)`
-            .execute(tx)
-            .then((r) => r.rows),
+      case 'visit.overdue':
+        chosen = patients.filter((p) =>
+          p.visits.some(
+            ([windowEnd, attendedOn]) =>
+              windowEnd < cutoff.date && (attendedOn === null || attendedOn > cutoff.date),
+          ),
         );
-        chosen = patients.filter((p) => s.has(p.patientId));
         break;
-      }
     }
     const identified = endOf(principal.role) === 'hospital';
     return chosen.map((p) => ({

@@ -64,7 +64,11 @@ CREATE TABLE evaluation_patient_outcome (
   graft_failure boolean,
   failure_day integer,
   -- [[code, month, mean], …]: per-patient means of Hb and ferritin in 3-month windows from infusion.
-  windows jsonb
+  windows jsonb,
+  anc_by_day42 boolean,
+  hb_by_day90 boolean,
+  -- [[window end, attended on], …]: the protocol visits.
+  visits jsonb
 );
 CREATE INDEX evaluation_patient_outcome_stale_idx ON evaluation_patient_outcome (patient_id) WHERE stale;
 
