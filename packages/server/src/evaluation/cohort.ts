@@ -81,47 +81,37 @@ export function outcomesQuery(
   const cut = sql`${cutoff.at}::timestamptz`;
   const cd = sql`${cutoff.date}::date`;
   return sql<OutcomeRow>`WITH ${cohortCte(filters, cutoff, part)},
-  obs AS (
-    SELECT o.patient_id, max(o.observed_on) AS last_on,
-      bool_or(o.code = 'hb' AND o.observed_on >= c.infusion) AS has_hb
-    FROM observation o JOIN cohort c ON c.patient_id = o.patient_id
-    WHERE o.status = 'final' AND o.observed_on <= ${cd} AND o.created_at <= ${cut}
-    GROUP BY o.patient_id
-  ),
-  tx AS (
-    SELECT t.patient_id, max(t.given_on) AS last_on
-    FROM transfusion t JOIN cohort c ON c.patient_id = t.patient_id
-    WHERE t.status <> 'entered-in-error' AND t.given_on <= ${cd} AND t.created_at <= ${cut}
-    GROUP BY t.patient_id
-  ),
-  visit AS (
-    SELECT v.patient_id, max(v.attended_on) AS last_on
-    FROM followup_visit v JOIN cohort c ON c.patient_id = v.patient_id
-    WHERE v.attended_on <= ${cd} GROUP BY v.patient_id
-  ),
-  ae AS (
-    SELECT a.patient_id, max(coalesce(a.resolution_date, a.onset_date)) AS last_on
-    FROM adverse_event a JOIN cohort c ON c.patient_id = a.patient_id
-    WHERE coalesce(a.resolution_date, a.onset_date) <= ${cd} AND a.created_at <= ${cut}
-    GROUP BY a.patient_id
-  ),
+  -- Each patient's records are read by per-patient probes (LATERAL; OFFSET 0 where it would be flattened into a
+  -- join): the planner cannot estimate a cohort CTE, and priced as large it would hash-join whole tables of
+  -- tens of millions of rows.
   contact AS (
     SELECT c.patient_id, greatest(c.infusion, obs.last_on, tx.last_on, visit.last_on, ae.last_on) AS last_contact,
       coalesce(obs.has_hb, false) AS has_hb
-    FROM cohort c LEFT JOIN obs ON obs.patient_id = c.patient_id LEFT JOIN tx ON tx.patient_id = c.patient_id
-    LEFT JOIN visit ON visit.patient_id = c.patient_id LEFT JOIN ae ON ae.patient_id = c.patient_id
+    FROM cohort c
+    CROSS JOIN LATERAL (SELECT max(o.observed_on) AS last_on, bool_or(o.code = 'hb' AND o.observed_on >= c.infusion) AS has_hb
+      FROM observation o WHERE o.patient_id = c.patient_id AND o.status = 'final' AND o.observed_on <= ${cd}
+        AND o.created_at <= ${cut}) obs
+    CROSS JOIN LATERAL (SELECT max(t.given_on) AS last_on FROM transfusion t WHERE t.patient_id = c.patient_id
+      AND t.status <> 'entered-in-error' AND t.given_on <= ${cd} AND t.created_at <= ${cut}) tx
+    CROSS JOIN LATERAL (SELECT max(v.attended_on) AS last_on FROM followup_visit v WHERE v.patient_id = c.patient_id
+      AND v.attended_on <= ${cd}) visit
+    CROSS JOIN LATERAL (SELECT max(coalesce(a.resolution_date, a.onset_date)) AS last_on FROM adverse_event a
+      WHERE a.patient_id = c.patient_id AND coalesce(a.resolution_date, a.onset_date) <= ${cd}
+        AND a.created_at <= ${cut}) ae
   ),
   death AS (
-    SELECT DISTINCT ON (a.patient_id) a.patient_id, coalesce(a.resolution_date, a.onset_date) AS died_on,
-      coalesce(a.ctcae_term, a.term) AS cause
-    FROM adverse_event a JOIN cohort c ON c.patient_id = a.patient_id
-    WHERE (a.outcome = 'fatal' OR a.grade = 5) AND a.created_at <= ${cut}
-      AND coalesce(a.resolution_date, a.onset_date) <= ${cd}
-    ORDER BY a.patient_id, coalesce(a.resolution_date, a.onset_date)
+    SELECT c.patient_id, d.died_on, d.cause FROM cohort c
+    CROSS JOIN LATERAL (SELECT coalesce(a.resolution_date, a.onset_date) AS died_on,
+        coalesce(a.ctcae_term, a.term) AS cause
+      FROM adverse_event a WHERE a.patient_id = c.patient_id AND (a.outcome = 'fatal' OR a.grade = 5)
+        AND a.created_at <= ${cut} AND coalesce(a.resolution_date, a.onset_date) <= ${cd}
+      ORDER BY coalesce(a.resolution_date, a.onset_date) LIMIT 1) d
   ),
   rbc AS (
-    SELECT DISTINCT t.patient_id, c.infusion, t.given_on FROM transfusion t JOIN cohort c ON c.patient_id = t.patient_id
-    WHERE t.product = 'red-cells' AND t.status <> 'entered-in-error' AND t.given_on <= ${cd} AND t.created_at <= ${cut}
+    SELECT DISTINCT c.patient_id, c.infusion, t.given_on FROM cohort c
+    CROSS JOIN LATERAL (SELECT t.given_on FROM transfusion t WHERE t.patient_id = c.patient_id
+      AND t.product = 'red-cells' AND t.status <> 'entered-in-error' AND t.given_on <= ${cd}
+      AND t.created_at <= ${cut} OFFSET 0) t
   ),
   periods AS (
     SELECT c.patient_id,
@@ -139,11 +129,16 @@ export function outcomesQuery(
     FROM periods p JOIN contact l ON l.patient_id = p.patient_id
     WHERE coalesce(p.next_on, l.last_contact) > p.start_on
   ),
+  -- LATERAL with OFFSET 0 (which keeps it from being flattened into a join): a probe of the patient's Hb index
+  -- per period. The planner cannot estimate how few periods there are and would otherwise scan and sort every
+  -- observation of the registry.
   hb AS (
-    SELECT b.patient_id, b.start_on, o.observed_on AS d, o.value_canonical AS v
-    FROM bounded b JOIN observation o ON o.patient_id = b.patient_id AND o.code = 'hb' AND o.status = 'final'
-      AND o.observed_on >= b.start_on AND (o.observed_on < b.end_on OR (b.ongoing AND o.observed_on <= b.end_on))
-      AND o.observed_on <= ${cd} AND o.created_at <= ${cut}
+    SELECT b.patient_id, b.start_on, o.d, o.v
+    FROM bounded b CROSS JOIN LATERAL (
+      SELECT o.observed_on AS d, o.value_canonical AS v FROM observation o
+      WHERE o.patient_id = b.patient_id AND o.code = 'hb' AND o.status = 'final'
+        AND o.observed_on >= b.start_on AND (o.observed_on < b.end_on OR (b.ongoing AND o.observed_on <= b.end_on))
+        AND o.observed_on <= ${cd} AND o.created_at <= ${cut} OFFSET 0) o
     WHERE b.end_on >= (b.start_on + interval '12 months')::date
   ),
   seg AS (
@@ -252,13 +247,14 @@ export function windowsQuery(
 ): RawBuilder<WindowsRow> {
   return sql<WindowsRow>`WITH ${cohortCte(filters, cutoff, part)},
   per_patient AS (
-    SELECT o.patient_id, o.code, (floor((o.observed_on - c.infusion) / 91.3125) * 3)::int AS month,
-      avg(o.value_canonical) AS v
-    FROM observation o JOIN cohort c ON c.patient_id = o.patient_id
-    WHERE o.code IN ('hb','ferritin') AND o.status = 'final' AND o.observed_on >= c.infusion - 180
-      AND o.observed_on <= c.infusion + 3653 AND o.observed_on <= ${cutoff.date}::date
-      AND o.created_at <= ${cutoff.at}::timestamptz
-    GROUP BY 1, 2, 3
+    SELECT c.patient_id, w.code, w.month, w.v FROM cohort c
+    CROSS JOIN LATERAL (
+      SELECT o.code, (floor((o.observed_on - c.infusion) / 91.3125) * 3)::int AS month, avg(o.value_canonical) AS v
+      FROM observation o
+      WHERE o.patient_id = c.patient_id AND o.code IN ('hb','ferritin') AND o.status = 'final'
+        AND o.observed_on >= c.infusion - 180 AND o.observed_on <= c.infusion + 3653
+        AND o.observed_on <= ${cutoff.date}::date AND o.created_at <= ${cutoff.at}::timestamptz
+      GROUP BY 1, 2) w
   )
   SELECT patient_id AS "patientId", json_agg(json_build_array(code, month, v) ORDER BY code, month) AS windows
   FROM per_patient GROUP BY patient_id`;
