@@ -11,7 +11,7 @@ describe.each(ENGINES)('the demo cohort’s measures on %s', (engine) => {
   let t: TestPlatform;
   beforeAll(async () => {
     t = await openTestPlatform(engine);
-    await seedFollowupCohort(t.platform, 12, undefined, { kneePatients: 2 });
+    await seedFollowupCohort(t.platform, 12, undefined, { kneePatients: 2, liverPatients: 2 });
   }, 180_000);
   afterAll(async () => {
     await t?.close();
@@ -25,7 +25,9 @@ describe.each(ENGINES)('the demo cohort’s measures on %s', (engine) => {
     const cohort = patients.filter((p) => !['李小明', '张雨桐', '王建国', '刘芳'].includes(p.name as string));
     const knee = cohort.filter((p) => String(p.diagnosis).startsWith('Knee osteoarthritis'));
     expect(knee).toHaveLength(2);
-    const thal = cohort.filter((p) => !knee.includes(p));
+    const liver = cohort.filter((p) => String(p.diagnosis).includes('liver failure'));
+    expect(liver).toHaveLength(2);
+    const thal = cohort.filter((p) => !knee.includes(p) && !liver.includes(p));
     let withIron = 0;
     let withMeld = 0;
     for (const p of thal) {
@@ -46,6 +48,15 @@ describe.each(ENGINES)('the demo cohort’s measures on %s', (engine) => {
       expect(f.measures.koos.pain.baseline).not.toBeNull();
       expect(f.measures.koos.pain.change).not.toBeNull();
     }
+  });
+
+  it('gives the evaluation MELD from baseline labs and 90-day survival for the liver-failure patients', async () => {
+    const headers = await t.as('evaluator.chen');
+    const e = (await t.app.inject({ method: 'GET', url: '/api/evaluation', headers })).json();
+    // Every liver patient has labs the day before infusion and on day 7 (deaths come from day 10).
+    expect(e.efficacy.liver).toMatchObject({ n: 2, meld: { n: 2 }, survival90: { n: 2 } });
+    expect(e.efficacy.liver.meld.baseline.median).toBeGreaterThan(15);
+    expect(e.efficacy.knee.n).toBe(2);
   });
 
   it('monitors each cohort product against the rate its filing declares', async () => {

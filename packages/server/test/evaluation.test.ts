@@ -564,4 +564,153 @@ describe.each(ENGINES)('the evaluation centre on %s', (engine) => {
     expect(await storedOf(await principalOf('dr.he'))).toHaveLength(0);
     expect(await storedOf(await principalOf('sponsor.xu'))).toHaveLength(5);
   });
+
+  it('computes MELD change and 90-day survival in liver failure, KOOS change and the iron-load trends, by hand', async () => {
+    // A cohort of its own: NSH patients without a filing, infused on 2015-03-02 (no demo patient is).
+    const D = '2015-03-02';
+    const on = (n: number) =>
+      new Date(Date.parse(`${D}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+    const zhou = (await call('dr.zhou', 'GET', '/api/auth/session')).json<{ principal: Principal }>()
+      .principal;
+    const aclf = 'HBV-related acute-on-chronic liver failure (ACLF)';
+    const oa = 'Knee osteoarthritis (Kellgren–Lawrence 2)';
+    const tdt = 'β-thalassemia major (β0/β0)';
+    const people: [string, string, 'msc' | 'gene-therapy'][] = [
+      ['L1', aclf, 'msc'],
+      ['L2', aclf, 'msc'],
+      ['L3', aclf, 'msc'],
+      ['K1', oa, 'msc'],
+      ['K2', oa, 'msc'],
+      ['T1', tdt, 'gene-therapy'],
+      ['T2', tdt, 'gene-therapy'],
+    ];
+    const id: Record<string, string> = {};
+    for (const [key, dx] of people)
+      id[key] = (
+        await t.platform.patients.create(
+          { principal: zhou, requestId: 'evaluation-measures' },
+          { name: `评价${key}`, sex: 'male', birthDate: '1970-01-01', diagnosis: dx },
+        )
+      ).id;
+    type Obs = [string, number, string, number, string, ('R2' | 'R2*')?];
+    const obs: Obs[] = [
+      // L1: MELD from labs. Day −1: 0.378·ln 10 + 1.120·ln 2 + 0.643 = 2.2897 → 2.3 → 23;
+      // day 28: 0.378·ln 4 + 1.120·ln 1.5 + 0.643 = 1.6211 → 16; day 90: 0.378·ln 2 + 1.120·ln 1.2 + 0.643 = 1.1092 → 11.
+      ['L1', -1, 'bilirubin', 10, 'mg/dL'],
+      ['L1', -1, 'creatinine', 1, 'mg/dL'],
+      ['L1', -1, 'inr', 2, 'INR'],
+      ['L1', 28, 'bilirubin', 4, 'mg/dL'],
+      ['L1', 28, 'creatinine', 1, 'mg/dL'],
+      ['L1', 28, 'inr', 1.5, 'INR'],
+      ['L1', 90, 'bilirubin', 2, 'mg/dL'],
+      ['L1', 90, 'creatinine', 1, 'mg/dL'],
+      ['L1', 90, 'inr', 1.2, 'INR'],
+      // L2: MELD as reported, 30 on day 0 and 34 on day 60; dies on day 75. L3: no MELD, dies on day 120.
+      ['L2', 0, 'meld', 30, 'score'],
+      ['L2', 60, 'meld', 34, 'score'],
+      // K1: pain 50 → 72 (+22, improved), QoL 40 → 45 (+5). K2: pain 60 (day −10), 55, 48 (−12, worsened);
+      // QoL a single score (not assessable).
+      ['K1', -3, 'koos-pain', 50, 'score'],
+      ['K1', 180, 'koos-pain', 72, 'score'],
+      ['K1', -3, 'koos-qol', 40, 'score'],
+      ['K1', 180, 'koos-qol', 45, 'score'],
+      ['K2', -10, 'koos-pain', 60, 'score'],
+      ['K2', 90, 'koos-pain', 55, 'score'],
+      ['K2', 365, 'koos-pain', 48, 'score'],
+      ['K2', 90, 'koos-qol', 50, 'score'],
+      // Iron: LIC 8.0 mg/g (T1, day 100 → month 3) and 250 µmol/g = 13.966 mg/g (T2, day 120 → month 3); 5.0 mg/g
+      // (T1, day 400 → month 12). T2*: R2* 50 Hz = 20 ms (T1, day 110) and 25 ms (T2, day 100), both month 3.
+      ['T1', 100, 'lic-mri', 8, 'mg/g', 'R2'],
+      ['T2', 120, 'lic-mri', 250, 'µmol/g', 'R2*'],
+      ['T1', 400, 'lic-mri', 5, 'mg/g', 'R2'],
+      ['T1', 110, 'cardiac-t2star', 50, 'Hz'],
+      ['T2', 100, 'cardiac-t2star', 25, 'ms'],
+    ];
+    await asSystem(t.platform.database.db, async (tx) => {
+      for (const [key, , protocol] of people)
+        await tx
+          .insertInto('followup_enrolment')
+          .values({
+            patient_id: id[key]!,
+            hospital_id: zhou.organizationId,
+            filing_id: null,
+            product_name: protocol === 'msc' ? 'MSC' : 'NSG-101',
+            graft_source: protocol === 'msc' ? 'bone-marrow' : 'gene-therapy',
+            protocol,
+            infusion_date: D,
+          })
+          .execute();
+      await tx
+        .insertInto('observation')
+        .values(
+          obs.map(([key, d, code, value, unit, method]) => ({
+            ...normalizeObservation({ code, value, unit, observedOn: on(d), ...(method ? { method } : {}) }),
+            patient_id: id[key]!,
+            hospital_id: zhou.organizationId,
+            source: 'manual',
+          })),
+        )
+        .execute();
+      for (const [key, d] of [
+        ['L2', 75],
+        ['L3', 120],
+      ] as const)
+        await tx
+          .insertInto('adverse_event')
+          .values({
+            patient_id: id[key]!,
+            hospital_id: zhou.organizationId,
+            product_name: 'MSC',
+            term: 'Hepatic failure',
+            ctcae_term: 'Hepatic failure',
+            grade: 5,
+            onset_date: on(d),
+            resolution_date: on(d),
+            seriousness: JSON.stringify(['death']),
+            serious: true,
+            causality_product: 'unlikely',
+            causality_procedure: 'unrelated',
+            expected: true,
+            outcome: 'fatal',
+            awareness_date: on(d),
+            expedited_required: false,
+          })
+          .execute();
+    });
+    const e = await evaluation('evaluator.chen', `infusedFrom=${D}&infusedTo=${D}`);
+    expect(e.cohort.n).toBe(7);
+    const { liver, knee, trends } = e.efficacy;
+    expect(liver.n).toBe(3);
+    // MELD: baselines 23 and 30 (median 26.5, IQR 24.75–28.25), day 90 11 and 34, changes −12 and +4.
+    expect(liver.meld).toMatchObject({
+      n: 2,
+      baseline: { median: 26.5, q1: 24.75, q3: 28.25 },
+      day90: { median: 22.5, q1: 16.75, q3: 28.25 },
+      change: { median: -4, q1: -8, q3: 0 },
+      improved: { x: 1, n: 2 },
+    });
+    // Kaplan–Meier: 3 at risk, one death on day 75 → S(90) = 2/3.
+    expect(liver.survival90.survival).toBeCloseTo(2 / 3, 6);
+    expect(knee.n).toBe(2);
+    const pain = knee.subscales.find((x: Json) => x.name === 'pain');
+    expect(pain).toMatchObject({
+      n: 2,
+      meanChange: 5,
+      change: { median: 5, q1: -3.5, q3: 13.5 },
+      improved: { x: 1, n: 2 },
+      worsened: 1,
+    });
+    expect(knee.subscales.find((x: Json) => x.name === 'qol')).toMatchObject({
+      n: 1,
+      meanChange: 5,
+      worsened: 0,
+    });
+    expect(knee.subscales.find((x: Json) => x.name === 'sport')).toMatchObject({ n: 0, meanChange: null });
+    expect(trends.lic).toEqual([
+      // 8 and 13.966: median 10.983, quartiles 8 + ¼·5.966 = 9.492 and 8 + ¾·5.966 = 12.475 (type 7).
+      { month: 3, patients: 2, median: 10.983, q1: 9.492, q3: 12.475 },
+      { month: 12, patients: 1, median: 5, q1: 5, q3: 5 },
+    ]);
+    expect(trends.t2star).toEqual([{ month: 3, patients: 2, median: 22.5, q1: 21.25, q3: 23.75 }]);
+  });
 });

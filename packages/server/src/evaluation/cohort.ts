@@ -233,11 +233,14 @@ export interface EarlyCountsRow {
   platelets: unknown;
 }
 
+/** The measures whose trends the evaluation charts. */
+export const TREND_CODES = ['hb', 'ferritin', 'lic-mri', 'cardiac-t2star'] as const;
+
 /** A per-patient mean in a 3-month window from infusion: `[code, month, mean]`. */
-export type WindowMean = [code: 'hb' | 'ferritin', month: number, mean: number];
+export type WindowMean = [code: (typeof TREND_CODES)[number], month: number, mean: number];
 
 /**
- * Each patient's mean Hb and ferritin in 3-month windows from infusion (180 days before to 10 years after): the
+ * Each patient's mean Hb, ferritin, liver iron (MRI) and cardiac T2* in 3-month windows from infusion (180 days before to 10 years after): the
  * trend charts take the median and quartiles of these across patients.
  */
 export function windowsQuery(
@@ -251,7 +254,7 @@ export function windowsQuery(
     CROSS JOIN LATERAL (
       SELECT o.code, (floor((o.observed_on - c.infusion) / 91.3125) * 3)::int AS month, avg(o.value_canonical) AS v
       FROM observation o
-      WHERE o.patient_id = c.patient_id AND o.code IN ('hb','ferritin') AND o.status = 'final'
+      WHERE o.patient_id = c.patient_id AND o.code IN ('hb','ferritin','lic-mri','cardiac-t2star') AND o.status = 'final'
         AND o.observed_on >= c.infusion - 180 AND o.observed_on <= c.infusion + 3653
         AND o.observed_on <= ${cutoff.date}::date AND o.created_at <= ${cutoff.at}::timestamptz
       GROUP BY 1, 2) w

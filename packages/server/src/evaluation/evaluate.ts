@@ -25,6 +25,15 @@ import {
 } from './cohort';
 import { AGE_BAND_RANGE, AGE_BANDS, type EvaluationFilters, GENOTYPES } from './filters';
 import {
+  type KneeSubscale,
+  kneeEndpoints,
+  LIVER_FAILURE,
+  type LiverEndpoints,
+  liverEndpoints,
+  type MeasurePatient,
+  type MeasureValue,
+} from './measures';
+import {
   type CifSummary,
   cifSummary,
   DAYS_PER_YEAR,
@@ -81,9 +90,17 @@ export interface Evaluation {
     eventFreeSurvival: SurvivalSummary;
     neutrophilEngraftment: CifSummary;
     plateletEngraftment: CifSummary;
-    trends: { hb: TrendPoint[]; ferritin: TrendPoint[]; method: string };
-    liver: { available: boolean; note: string };
-    knee: { available: boolean; note: string };
+    trends: {
+      hb: TrendPoint[];
+      ferritin: TrendPoint[];
+      /** Liver iron concentration by MRI (mg Fe/g dry weight). */
+      lic: TrendPoint[];
+      /** Cardiac T2* (ms). */
+      t2star: TrendPoint[];
+      method: string;
+    };
+    liver: LiverEndpoints;
+    knee: { n: number; subscales: KneeSubscale[]; method: string };
   };
   safety: {
     patientYears: number;
@@ -482,6 +499,31 @@ export async function evaluateWithin(
     FROM adverse_event a JOIN cohort c ON c.patient_id = a.patient_id
     WHERE a.onset_date >= c.infusion AND a.onset_date <= ${cd} AND a.created_at <= ${cut}`.execute(tx),
   );
+  // Liver (MELD components of patients with liver failure) and knee (KOOS) measures, probed per patient.
+  const measureRows = await timed(
+    'measures',
+    sql<{ patient_id: string; code: string; date: string; value: number }>`
+    WITH ${cohort}
+    SELECT c.patient_id, m.code, m.observed_on::text AS date, m.value_canonical AS value FROM cohort c
+    CROSS JOIN LATERAL (SELECT o.code, o.observed_on, o.value_canonical FROM observation o
+      WHERE o.patient_id = c.patient_id AND o.status = 'final' AND o.observed_on <= ${cd} AND o.created_at <= ${cut}
+        AND (o.code LIKE 'koos-%'
+          OR (o.code IN ('meld','bilirubin','creatinine','inr') AND c.diagnosis ~* ${LIVER_FAILURE.source}))
+      OFFSET 0) m`.execute(tx),
+  );
+  const measuresOf = new Map<string, MeasureValue[]>();
+  for (const r of measureRows.rows) {
+    const list = measuresOf.get(r.patient_id) ?? [];
+    list.push({ code: r.code, date: r.date, value: Number(r.value) });
+    measuresOf.set(r.patient_id, list);
+  }
+  const measured: MeasurePatient[] = patients.map((p) => ({
+    diagnosis: p.diagnosis,
+    infusion: p.infusion,
+    deathDay: p.deathDay,
+    followDays: p.followDays,
+    measures: measuresOf.get(p.patientId) ?? [],
+  }));
   const n = patients.length;
   const safety = summariseAdverseEvents(
     events.rows.map((e) => ({
@@ -651,17 +693,13 @@ export async function evaluateWithin(
       trends: {
         hb: trend('hb'),
         ferritin: trend('ferritin'),
+        lic: trend('lic-mri'),
+        t2star: trend('cardiac-t2star'),
         method:
-          'median and quartiles of per-patient means in 3-month windows from infusion (Hb g/dL, ferritin ng/mL)',
+          'median and quartiles of per-patient means in 3-month windows from infusion (Hb g/dL, ferritin ng/mL, liver iron by MRI mg Fe/g dw, cardiac T2* ms)',
       },
-      liver: {
-        available: false,
-        note: 'MELD and 90-day survival need MELD components recorded as observations; none in this cohort',
-      },
-      knee: {
-        available: false,
-        note: 'KOOS needs patient-reported KOOS scores; none recorded in this cohort',
-      },
+      liver: liverEndpoints(measured),
+      knee: kneeEndpoints(measured),
     },
     safety: {
       patientYears: num(patientYears, 3)!,

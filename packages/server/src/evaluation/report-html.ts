@@ -4,6 +4,7 @@ import {
   ci,
   filtersText,
   methodsOf,
+  mscLines,
   pct,
   REPORT_TEXT,
   type ReportLang,
@@ -123,6 +124,9 @@ small{color:#666;word-break:break-all}.note{font-size:11px;color:#555}
     .join(
       '',
     )}</tr></thead><tbody>${cif(e.efficacy.neutrophilEngraftment, t.neutrophil)}${cif(e.efficacy.plateletEngraftment, t.platelet)}</tbody></table>
+${mscLines(e, t)
+  .map((m) => `<h3>${esc(m.heading)}</h3>${m.lines.map((l) => `<p>${esc(l)}</p>`).join('')}`)
+  .join('')}
 <h2>${t.safety}</h2>
 <table><thead><tr><th>${t.term}</th><th>${t.grade}</th><th>${t.events}</th><th>${t.perPatient}</th><th>${t.perPy}</th><th>${t.serious}</th><th>${t.unexpected}</th></tr></thead><tbody>
 ${e.safety.byTerm

@@ -13,6 +13,7 @@ import {
   filtersText,
   meaningText,
   methodsOf,
+  mscLines,
   pct,
   REPORT_TEXT,
   type ReportLang,
@@ -234,6 +235,10 @@ export async function renderReportPdf(
     [0.26, 0.12, 0.18, ...rest],
     [cif(e.efficacy.neutrophilEngraftment, t.neutrophil), cif(e.efficacy.plateletEngraftment, t.platelet)],
   );
+  for (const m of mscLines(e, t)) {
+    subheading(m.heading);
+    for (const line of m.lines) para(line);
+  }
 
   heading(t.safety);
   table(

@@ -70,7 +70,17 @@ const zhCN = {
   tiInProgress: '评估中',
   tiNotAssessable: '无法评估',
   timeToTi: '至 TI 时间中位数（天）',
-  trends: 'Hb 与铁蛋白趋势',
+  trends: 'Hb、铁蛋白与铁负荷趋势',
+  liver: '肝衰竭',
+  liverLine:
+    '肝衰竭患者 {n} 例；90 天生存率 {s}（{ci}）；MELD 基线 {b}，第 90 天 {d}，变化 {c}（中位数，IQR），下降 {x}/{m}',
+  knee: '膝骨关节炎（KOOS）',
+  kneeLine: '{name}：n={n}，平均变化 {mean}，中位变化 {c}，改善 ≥ 10 分 {x}/{n}，恶化 {w}',
+  koosPain: '疼痛',
+  koosSymptoms: '症状',
+  koosAdl: '日常生活功能',
+  koosSport: '运动与娱乐功能',
+  koosQol: '膝相关生活质量',
   collectionToInfusion: '采集至输注',
   engraftment: '植入',
   yearsSinceInfusion: '输注后年数',
@@ -163,7 +173,18 @@ const en: Record<keyof typeof zhCN, string> = {
   tiInProgress: 'in progress',
   tiNotAssessable: 'not assessable',
   timeToTi: 'Median time to TI (days)',
-  trends: 'Hb and ferritin trends',
+  trends: 'Hb, ferritin and iron-load trends',
+  liver: 'Liver failure',
+  liverLine:
+    '{n} patients with liver failure; 90-day survival {s} ({ci}); MELD at baseline {b}, at day 90 {d}, change {c} (median, IQR), lower in {x}/{m}',
+  knee: 'Knee osteoarthritis (KOOS)',
+  kneeLine:
+    '{name}: n={n}, mean change {mean}, median change {c}, improved ≥ 10 points {x}/{n}, worsened {w}',
+  koosPain: 'Pain',
+  koosSymptoms: 'Symptoms',
+  koosAdl: 'Function in daily living',
+  koosSport: 'Function in sport and recreation',
+  koosQol: 'Knee-related quality of life',
   collectionToInfusion: 'Collection to infusion',
   engraftment: 'Engraftment',
   yearsSinceInfusion: 'Years since infusion',
@@ -234,6 +255,13 @@ export function methodsOf(e: Evaluation, t: ReportText): [string, string][] {
     [t.efs, e.efficacy.eventFreeSurvival.method],
     [t.engraftment, e.efficacy.neutrophilEngraftment.method],
     [t.trends, e.efficacy.trends.method],
+    ...(e.efficacy.liver.n > 0
+      ? ([
+          [t.liver, e.efficacy.liver.meld.method],
+          [t.liver, e.efficacy.liver.survival90.method],
+        ] as [string, string][])
+      : []),
+    ...(e.efficacy.knee.n > 0 ? ([[t.knee, e.efficacy.knee.method]] as [string, string][]) : []),
     [t.safety, e.safety.method],
     [t.followup, e.quality.followup.method],
     [t.collectionToInfusion, e.quality.collectionToInfusion.method],
@@ -245,3 +273,53 @@ export function methodsOf(e: Evaluation, t: ReportText): [string, string][] {
 export const meaningText = (meaning: string, t: ReportText) =>
   meaning === 'authored' ? t.meaningAuthored : meaning === 'reviewed' ? t.meaningReviewed : meaning;
 export const roleText = (role: string, t: ReportText) => (role === 'evaluator' ? t.roleEvaluator : role);
+
+const fill = (template: string, values: Record<string, string | number>) =>
+  template.replace(/\{(\w+)\}/g, (_, k: string) => String(values[k] ?? '—'));
+const iqr = (q: { median: number | null; q1: number | null; q3: number | null }) =>
+  q.median === null ? '—' : `${q.median} (${q.q1}–${q.q3})`;
+
+/** The MSC indications' end points as sentences (liver failure, knee osteoarthritis); none when absent. */
+export function mscLines(e: Evaluation, t: ReportText): { heading: string; lines: string[] }[] {
+  const out: { heading: string; lines: string[] }[] = [];
+  const { liver, knee } = e.efficacy;
+  if (liver.n > 0)
+    out.push({
+      heading: t.liver,
+      lines: [
+        fill(t.liverLine, {
+          n: liver.n,
+          s: pct(liver.survival90.survival),
+          ci: ci(liver.survival90.lower, liver.survival90.upper),
+          b: iqr(liver.meld.baseline),
+          d: iqr(liver.meld.day90),
+          c: iqr(liver.meld.change),
+          x: liver.meld.improved.x,
+          m: liver.meld.improved.n,
+        }),
+      ],
+    });
+  if (knee.n > 0) {
+    const names = {
+      pain: t.koosPain,
+      symptoms: t.koosSymptoms,
+      adl: t.koosAdl,
+      sport: t.koosSport,
+      qol: t.koosQol,
+    };
+    out.push({
+      heading: t.knee,
+      lines: knee.subscales.map((s) =>
+        fill(t.kneeLine, {
+          name: names[s.name],
+          n: s.n,
+          mean: s.meanChange ?? '—',
+          c: iqr(s.change),
+          x: s.improved.x,
+          w: s.worsened,
+        }),
+      ),
+    });
+  }
+  return out;
+}

@@ -144,6 +144,24 @@ export function survivalSummary(data: SurvivalInput): SurvivalSummary {
   };
 }
 
+/** Kaplan–Meier S(t) at one day with its log-transformed 95% interval; null estimates when nobody is followed. */
+export function survivalAtDay(
+  data: SurvivalInput,
+  day: number,
+): { n: number; survival: number | null; lower: number | null; upper: number | null; nRisk: number } {
+  if (data.time.length === 0) return { n: 0, survival: null, lower: null, upper: null, nRisk: 0 };
+  const [group] = sortByGroup({ time: data.time, event: data.event }, null, 1) as [SortedGroup];
+  const [at] = survivalAt(kaplanMeier(group), group, [day]);
+  const reached = at!.nRisk > 0 || day <= Math.max(...data.time);
+  return {
+    n: data.time.length,
+    survival: reached ? num(at!.survival) : null,
+    lower: reached ? num(at!.lower) : null,
+    upper: reached ? num(at!.upper) : null,
+    nRisk: at!.nRisk,
+  };
+}
+
 export interface CifSummary {
   n: number;
   events: number;

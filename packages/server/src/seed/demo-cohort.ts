@@ -115,13 +115,14 @@ async function staffPrincipal(platform: Platform, username: string): Promise<Pri
 
 /**
  * Seeds `size` patients with years of follow-up; `existingPatientId` (the guardian's child) is enrolled too; a few
- * knee-osteoarthritis patients with KOOS follow (`kneePatients`, by default 1 in 25 for cohorts of 100 or more).
+ * knee-osteoarthritis patients with KOOS follow (`kneePatients`, by default 1 in 25 for cohorts of 100 or more), and
+ * liver-failure patients treated with MSC (`liverPatients`, 1 in 20).
  */
 export async function seedFollowupCohort(
   platform: Platform,
   size: number,
   existingPatientId?: string,
-  options: { kneePatients?: number } = {},
+  options: { kneePatients?: number; liverPatients?: number } = {},
 ): Promise<void> {
   const random = prng(20260501);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
@@ -174,6 +175,9 @@ export async function seedFollowupCohort(
   // unless asked.
   const knee = options.kneePatients ?? (size >= 100 ? Math.round(size / 25) : 0);
   if (knee > 0) await seedKneeCohort(platform, knee, today, staff);
+  // Liver-failure (ACLF) patients treated with MSC, for the evaluation's MELD and 90-day survival.
+  const liver = options.liverPatients ?? (size >= 100 ? Math.round(size / 20) : 0);
+  if (liver > 0) await seedLiverCohort(platform, liver, today, staff);
   await seedCohortFilings(platform);
 }
 
@@ -188,16 +192,16 @@ const EXPECTED_SERIOUS_PER_PATIENT_YEAR = 0.5;
  */
 async function seedCohortFilings(platform: Platform): Promise<void> {
   await asSystem(platform.database.db, async (tx) => {
-    const products = [...PRODUCTS.map((p) => p.name), KNEE_PRODUCT];
+    const products = [...PRODUCTS.map((p) => p.name), KNEE_PRODUCT, LIVER_PRODUCT];
     for (const [i, name] of products.entries()) {
       await sql`
         INSERT INTO filing (reference, hospital_id, sponsor_id, laboratory_id, technology, indication, product_name,
           product_code, specification_version, protocol_version, ethics_approval_ref, target_enrolment, criteria,
           created_by, status, expected_serious_per_patient_year)
         SELECT ${`F-COHORT-${i + 1}`}, hospital_id, sponsor_id, laboratory_id,
-          ${name === KNEE_PRODUCT ? 'msc' : 'autologous_gene_hsc'}, ${`Demo cohort: ${name}`}, ${name},
+          ${name === KNEE_PRODUCT || name === LIVER_PRODUCT ? 'msc' : 'autologous_gene_hsc'}, ${`Demo cohort: ${name}`}, ${name},
           product_code, specification_version, protocol_version, ethics_approval_ref, 300, criteria, created_by,
-          'approved', ${name === KNEE_PRODUCT ? 0.05 : EXPECTED_SERIOUS_PER_PATIENT_YEAR}
+          'approved', ${name === KNEE_PRODUCT ? 0.05 : name === LIVER_PRODUCT ? 1 : EXPECTED_SERIOUS_PER_PATIENT_YEAR}
         FROM filing WHERE reference = 'F-2026-NSGT01'
         ON CONFLICT (reference) DO NOTHING`.execute(tx);
     }
@@ -333,6 +337,138 @@ async function seedKneeCohort(
           entityType: 'followup',
           entityId: patient.id,
           newValues: { product: KNEE_PRODUCT },
+        },
+      );
+    });
+  }
+}
+
+const LIVER_PRODUCT = 'MSC intravenous (acute-on-chronic liver failure)';
+
+/**
+ * Patients with HBV-related acute-on-chronic liver failure given umbilical-cord MSC intravenously: bilirubin,
+ * creatinine and INR the day before and on days 7, 28, 90 and 180 (MELD falling in most), protocol visits, and
+ * the deaths of ACLF — about a quarter within 90 days, as the seed's untreated comparison suggests (survival
+ * 55.6% without, 73.2% with MSC).
+ */
+async function seedLiverCohort(
+  platform: Platform,
+  size: number,
+  today: string,
+  staff: Principal[],
+): Promise<void> {
+  const random = prng(20261125);
+  const principal = staff[0]!;
+  for (let i = 0; i < size; i++) {
+    const created = await platform.patients.create(
+      { principal, requestId: 'demo-seed-cohort' },
+      {
+        name: `${SURNAMES[Math.floor(random() * SURNAMES.length)]}${GIVEN[Math.floor(random() * GIVEN.length)]}`,
+        sex: random() < 0.7 ? 'male' : 'female',
+        birthDate: `${1960 + Math.floor(random() * 25)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`,
+        diagnosis: 'HBV-related acute-on-chronic liver failure (ACLF)',
+      },
+    );
+    const patient = { id: created.id, hospitalId: principal.organizationId };
+    const infusion = addDays(today, -(120 + Math.floor(random() * 600)));
+    const dies = random() < 0.27;
+    const deathDay = dies ? 10 + Math.floor(random() * 100) : null;
+    const lastDay = deathDay ?? 180;
+    await asSystem(platform.database.db, async (tx) => {
+      await tx
+        .insertInto('followup_enrolment')
+        .values({
+          patient_id: patient.id,
+          hospital_id: patient.hospitalId,
+          product_name: LIVER_PRODUCT,
+          graft_source: 'bone-marrow',
+          protocol: 'msc',
+          infusion_date: infusion,
+          status: dies ? 'deceased' : 'active',
+          reference_terms: JSON.stringify(['Pyrexia', 'Hepatic failure']),
+        })
+        .execute();
+      await tx
+        .insertInto('followup_visit')
+        .values(
+          followUpSchedule('msc', infusion).map((v) => ({
+            patient_id: patient.id,
+            hospital_id: patient.hospitalId,
+            label: v.label,
+            due_date: v.dueDate,
+            window_start: v.windowStart,
+            window_end: v.windowEnd,
+            attended_on:
+              v.windowEnd < today && (deathDay === null || v.dueDate < addDays(infusion, deathDay))
+                ? v.dueDate
+                : null,
+          })),
+        )
+        .execute();
+      // Baseline bilirubin 8–20 mg/dL, INR 1.6–2.6, creatinine 0.8–1.8 (MELD about 22–32); responders improve.
+      const responder = !dies && random() < 0.8;
+      const bili0 = 8 + random() * 12;
+      const inr0 = 1.6 + random();
+      const cr0 = 0.8 + random();
+      const labs: SeedLab[] = [];
+      for (const day of [-1, 7, 28, 90, 180]) {
+        if (day > lastDay || addDays(infusion, day) > today) break;
+        const f = day <= 0 ? 1 : responder ? Math.max(0.25, 1 - day / 120) : 1 + random() * 0.3;
+        const on = addDays(infusion, day);
+        labs.push(
+          { code: 'bilirubin', value: Number((bili0 * f).toFixed(1)), unit: 'mg/dL', observedOn: on },
+          {
+            code: 'inr',
+            value: Number(Math.max(1, inr0 * (0.6 + 0.4 * f)).toFixed(2)),
+            unit: 'INR',
+            observedOn: on,
+          },
+          { code: 'creatinine', value: Number(cr0.toFixed(2)), unit: 'mg/dL', observedOn: on },
+        );
+      }
+      await tx
+        .insertInto('observation')
+        .values(
+          labs.map((l) => ({
+            ...normalizeObservation(l),
+            patient_id: patient.id,
+            hospital_id: patient.hospitalId,
+            source: 'seed',
+          })),
+        )
+        .execute();
+      if (deathDay !== null && addDays(infusion, deathDay) <= today) {
+        const on = addDays(infusion, deathDay);
+        await tx
+          .insertInto('adverse_event')
+          .values({
+            patient_id: patient.id,
+            hospital_id: patient.hospitalId,
+            product_name: LIVER_PRODUCT,
+            term: 'Hepatic failure',
+            ctcae_term: 'Hepatic failure',
+            grade: 5,
+            onset_date: on,
+            resolution_date: on,
+            seriousness: JSON.stringify(['death']),
+            serious: true,
+            causality_product: 'unlikely',
+            causality_procedure: 'unrelated',
+            expected: true,
+            outcome: 'fatal',
+            awareness_date: on,
+            expedited_required: false,
+          })
+          .execute();
+      }
+      await appendAudit(
+        tx,
+        { system: 'demo seed' },
+        {
+          action: 'create',
+          entityType: 'followup',
+          entityId: patient.id,
+          newValues: { product: LIVER_PRODUCT },
         },
       );
     });

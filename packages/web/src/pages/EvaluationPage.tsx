@@ -57,6 +57,83 @@ function Method({ text }: { text: string }) {
   );
 }
 
+const iqr = (q: { median: number | null; q1: number | null; q3: number | null }, d = 1) =>
+  q.median === null ? '—' : `${n2(q.median, d)} (${n2(q.q1, d)}–${n2(q.q3, d)})`;
+
+/** The MSC indications' end points: MELD and 90-day survival in liver failure, KOOS in knee osteoarthritis. */
+function LiverAndKnee({ e }: { e: Evaluation }) {
+  const { t } = useTranslation();
+  const { liver, knee } = e.efficacy;
+  return (
+    <>
+      <Typography.Title level={5}>{t('evaluation.liver')}</Typography.Title>
+      {liver.n === 0 ? (
+        <Typography.Paragraph type="secondary" data-testid="eval-liver-none">
+          {t('evaluation.noneInCohort')}
+        </Typography.Paragraph>
+      ) : (
+        <div data-testid="eval-liver">
+          <Row gutter={16}>
+            <Col span={6}>
+              <Statistic title={t('evaluation.liverPatients')} value={liver.n} />
+            </Col>
+            <Col span={6}>
+              <Statistic
+                title={t('evaluation.survival90')}
+                value={pct(liver.survival90.survival)}
+                suffix={<small>({ci(liver.survival90.lower, liver.survival90.upper)})</small>}
+              />
+            </Col>
+            <Col span={12}>
+              <div>
+                {t('evaluation.meldBaseline')}: {iqr(liver.meld.baseline)} · {t('evaluation.meldDay90')}:{' '}
+                {iqr(liver.meld.day90)}
+              </div>
+              <div>
+                {t('evaluation.meldChange')}: {iqr(liver.meld.change)} · {t('evaluation.meldImproved')}:{' '}
+                {liver.meld.improved.x}/{liver.meld.improved.n} ({pct(liver.meld.improved.estimate)})
+              </div>
+            </Col>
+          </Row>
+          <Method text={liver.meld.method} />
+          <Method text={liver.survival90.method} />
+        </div>
+      )}
+      <Typography.Title level={5}>{t('evaluation.knee')}</Typography.Title>
+      {knee.n === 0 ? (
+        <Typography.Paragraph type="secondary" data-testid="eval-knee-none">
+          {t('evaluation.noneInCohort')}
+        </Typography.Paragraph>
+      ) : (
+        <div data-testid="eval-knee">
+          <Typography.Text>
+            {t('evaluation.kneePatients')}: {knee.n}
+          </Typography.Text>
+          <Table
+            size="small"
+            rowKey="name"
+            pagination={false}
+            dataSource={knee.subscales}
+            columns={[
+              { title: t('evaluation.subscale'), render: (_, r) => t(`evaluation.koos.${r.name}`) },
+              { title: 'n', dataIndex: 'n' },
+              { title: t('evaluation.meanChange'), render: (_, r) => n2(r.meanChange, 1) },
+              { title: t('evaluation.medianChange'), render: (_, r) => iqr(r.change) },
+              {
+                title: t('evaluation.koosImproved'),
+                render: (_, r) =>
+                  `${r.improved.x}/${r.improved.n} (${pct(r.improved.estimate)}, ${ci(r.improved.lower, r.improved.upper)})`,
+              },
+              { title: t('evaluation.koosWorsened'), dataIndex: 'worsened' },
+            ]}
+          />
+          <Method text={knee.method} />
+        </div>
+      )}
+    </>
+  );
+}
+
 /** The cohort filters (filing, technology, period, age band, sex, genotype). */
 function FilterBar({
   value,
@@ -233,7 +310,14 @@ function EvaluationView({ e, filters }: { e: Evaluation; filters: EvaluationFilt
       )
       .join(' · ');
   const months = [
-    ...new Set([...e.efficacy.trends.hb, ...e.efficacy.trends.ferritin].map((p) => p.month)),
+    ...new Set(
+      [
+        ...e.efficacy.trends.hb,
+        ...e.efficacy.trends.ferritin,
+        ...e.efficacy.trends.lic,
+        ...e.efficacy.trends.t2star,
+      ].map((p) => p.month),
+    ),
   ].sort((a, b) => a - b);
   return (
     <Space orientation="vertical" size="middle" style={{ width: '100%' }}>
@@ -383,6 +467,8 @@ function EvaluationView({ e, filters }: { e: Evaluation; filters: EvaluationFilt
             month: m,
             hb: e.efficacy.trends.hb.find((p) => p.month === m),
             ferritin: e.efficacy.trends.ferritin.find((p) => p.month === m),
+            lic: e.efficacy.trends.lic.find((p) => p.month === m),
+            t2star: e.efficacy.trends.t2star.find((p) => p.month === m),
           }))}
           columns={[
             { title: t('evaluation.month'), dataIndex: 'month' },
@@ -400,12 +486,24 @@ function EvaluationView({ e, filters }: { e: Evaluation; filters: EvaluationFilt
                   ? `${n2(r.ferritin.median, 0)} (${n2(r.ferritin.q1, 0)}–${n2(r.ferritin.q3, 0)}), n=${r.ferritin.patients}`
                   : '—',
             },
+            {
+              title: t('evaluation.lic'),
+              render: (_, r) =>
+                r.lic
+                  ? `${n2(r.lic.median, 1)} (${n2(r.lic.q1, 1)}–${n2(r.lic.q3, 1)}), n=${r.lic.patients}`
+                  : '—',
+            },
+            {
+              title: t('evaluation.t2star'),
+              render: (_, r) =>
+                r.t2star
+                  ? `${n2(r.t2star.median, 1)} (${n2(r.t2star.q1, 1)}–${n2(r.t2star.q3, 1)}), n=${r.t2star.patients}`
+                  : '—',
+            },
           ]}
         />
         <Method text={e.efficacy.trends.method} />
-        <Typography.Paragraph type="secondary">
-          MELD: {e.efficacy.liver.note}. KOOS: {e.efficacy.knee.note}.
-        </Typography.Paragraph>
+        <LiverAndKnee e={e} />
       </Card>
 
       <Card title={t('evaluation.safety')} size="small">
