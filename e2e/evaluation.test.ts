@@ -62,6 +62,10 @@ describe('the evaluation centre', () => {
     await page.getByTestId('eval-km-os').waitFor();
     const all = await cohortSize(page);
     expect(all).toBeGreaterThanOrEqual(3);
+    // The MSC indications' end points have their sections even when the filing treats none of them.
+    await page.getByText('肝衰竭：MELD 变化与 90 天生存').waitFor();
+    await page.getByText('膝骨关节炎：KOOS 变化').waitFor();
+    expect(await page.getByTestId('eval-liver-none').textContent()).toContain('本队列无此类患者');
     const tiAll = await page.getByTestId('eval-ti').textContent();
     // A filter narrows the cohort: the figures change.
     await choose(page, 'eval-sex', '男');

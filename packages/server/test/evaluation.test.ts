@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asSystem, withPrincipal } from '../src/db/scoped';
 import { type Cutoff, resolveCutoff } from '../src/evaluation/cohort';
 import { cohortPatients, computedPatients, evaluateFiling } from '../src/evaluation/evaluate';
-import { refreshAllOutcomes } from '../src/evaluation/outcome-store';
+import { refreshAllOutcomes, refreshOutcomes } from '../src/evaluation/outcome-store';
 import { normalizeObservation } from '../src/followup/followup.service';
 import { ENGINES } from './support/databases';
 import { openTestPlatform, type TestPlatform } from './support/platform';
@@ -559,10 +559,34 @@ describe.each(ENGINES)('the evaluation centre on %s', (engine) => {
     expect(atCutoff.read).toEqual(atCutoff.fromRecords);
     expect(atCutoff.read.find((p) => p.patientId === ids.P1)).toMatchObject({ deathDay: null });
 
+    // A writer holding a patient's row makes the refresher give way (lock timeout) rather than wait or deadlock;
+    // its write then leaves the row stale, and the next refresh stores the outcome with it.
+    const hb = (d: number, value: number) => ({
+      ...normalizeObservation({ code: 'hb', value, unit: 'g/dL', observedOn: day(d) }),
+      patient_id: ids.P4!,
+      hospital_id: fresh.read[0]!.hospitalId,
+      source: 'manual',
+    });
+    await asSystem(db, (tx) => tx.insertInto('observation').values(hb(710, 9.6)).execute());
+    if (engine === 'postgres') {
+      await asSystem(db, async (tx) => {
+        await tx.insertInto('observation').values(hb(712, 9.7)).execute();
+        await expect(refreshOutcomes(db, 100)).rejects.toMatchObject({ code: '55P03' });
+      });
+    } else {
+      await asSystem(db, (tx) => tx.insertInto('observation').values(hb(712, 9.7)).execute());
+    }
+    expect((await storedOf(evaluator)).map((r) => r.patient_id)).not.toContain(ids.P4);
+    await refreshAllOutcomes(db);
+    expect((await storedOf(evaluator)).map((r) => r.patient_id)).toContain(ids.P4);
+    const refreshed = await both(resolveCutoff({}));
+    expect(refreshed.read).toEqual(refreshed.fromRecords);
+    expect(refreshed.read.find((p) => p.patientId === ids.P4)?.lastContact).toBe(day(712));
+
     // The stored outcomes are scoped like the records: another sponsor and another hospital see none.
     expect(await storedOf(await principalOf('sponsor.other'))).toHaveLength(0);
     expect(await storedOf(await principalOf('dr.he'))).toHaveLength(0);
-    expect(await storedOf(await principalOf('sponsor.xu'))).toHaveLength(5);
+    expect(await storedOf(await principalOf('sponsor.xu'))).toHaveLength(6);
   });
 
   it('computes MELD change and 90-day survival in liver failure, KOOS change and the iron-load trends, by hand', async () => {

@@ -5,6 +5,7 @@ import { computedPatients } from './evaluate';
 
 // One refresher at a time across every process sharing the database.
 const REFRESH_LOCK = 7_240_002;
+const LOCK_NOT_AVAILABLE = '55P03';
 
 /**
  * Everything recorded, whenever created or dated: what a stored outcome is computed from. Its bounds
@@ -21,6 +22,9 @@ const EVERYTHING: Cutoff = { at: 'infinity', date: 'infinity' };
 export async function refreshOutcomes(db: Kysely<Schema>, limit = 200): Promise<number> {
   return db.transaction().execute(async (tx) => {
     await sql`SELECT pg_advisory_xact_lock(${REFRESH_LOCK})`.execute(tx);
+    // The refresher gives way: a writer holding one patient's row while it waits for another that this batch
+    // claimed would otherwise deadlock with it, and one of them would fail. This one fails first, and quietly.
+    await sql`SET LOCAL lock_timeout = '200ms'`.execute(tx);
     const claimed = await sql<{ patient_id: string }>`
       INSERT INTO evaluation_patient_outcome AS s (patient_id, hospital_id, stale)
       SELECT e.patient_id, e.hospital_id, false FROM followup_enrolment e
@@ -129,7 +133,8 @@ export class OutcomeRefresher {
         // Another batch; stop() ends the loop between batches.
       }
     } catch (error) {
-      this.onError(error);
+      // A lock timeout means a writer was there first: the batch is taken up again on the next pass.
+      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE) this.onError(error);
     }
   }
 }
