@@ -960,6 +960,7 @@ export interface EvaluationPatientOutcomeTable {
   anc_by_day42: boolean | null;
   hb_by_day90: boolean | null;
   visits: unknown;
+  measures: unknown;
 }
 
 export interface EvaluationScaleSchema {

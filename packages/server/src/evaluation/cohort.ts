@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import { AGE_BAND_RANGE, type EvaluationFilters } from './filters';
+import { LIVER_FAILURE } from './measures';
 
 /** The resolved cut-off: the instant records must have been created by, and the last event date counted. */
 export interface Cutoff {
@@ -169,7 +170,16 @@ export function outcomesQuery(
     EXISTS (SELECT 1 FROM observation o WHERE o.patient_id = c.patient_id AND o.code = 'hb'
       AND o.observed_on BETWEEN c.infusion AND c.infusion + 90 AND o.created_at <= ${cut}) AS "hbByDay90",
     (SELECT json_agg(json_build_array(v.window_end::text, v.attended_on::text) ORDER BY v.window_end)
-       FROM followup_visit v WHERE v.patient_id = c.patient_id) AS visits
+       FROM followup_visit v WHERE v.patient_id = c.patient_id) AS visits,
+    (SELECT json_agg(json_build_array(o.code, o.observed_on::text, o.value_canonical) ORDER BY o.observed_on, o.code)
+       FROM observation o WHERE o.patient_id = c.patient_id AND o.status = 'final' AND o.observed_on <= ${cd}
+         AND o.created_at <= ${cut} AND o.code IN ('koos-pain','koos-symptoms','koos-adl','koos-sport','koos-qol'))
+      AS koos,
+    CASE WHEN c.diagnosis ~* ${LIVER_FAILURE.source} THEN
+      (SELECT json_agg(json_build_array(o.code, o.observed_on::text, o.value_canonical) ORDER BY o.observed_on, o.code)
+         FROM observation o WHERE o.patient_id = c.patient_id AND o.status = 'final' AND o.observed_on <= ${cd}
+           AND o.created_at <= ${cut} AND o.code IN ('meld','bilirubin','creatinine','inr'))
+    END AS "liverLabs"
   FROM cohort c JOIN contact l ON l.patient_id = c.patient_id
   LEFT JOIN death d ON d.patient_id = c.patient_id
   LEFT JOIN ti ON ti.patient_id = c.patient_id
@@ -203,6 +213,9 @@ export interface OutcomeRow {
   hbByDay90: boolean;
   /** Protocol visits: `[window end, attended on]`, dates `YYYY-MM-DD` (JSON as it comes from the database). */
   visits: unknown;
+  /** KOOS scores and, for liver failure, the MELD components: `[code, date, value]` (JSON, or null). */
+  koos: unknown;
+  liverLabs: unknown;
 }
 
 /** Early blood counts (days 0–100) and platelet transfusions (days −7–100) for the engraftment rule. */

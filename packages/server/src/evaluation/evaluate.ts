@@ -27,7 +27,6 @@ import { AGE_BAND_RANGE, AGE_BANDS, type EvaluationFilters, GENOTYPES } from './
 import {
   type KneeSubscale,
   kneeEndpoints,
-  LIVER_FAILURE,
   type LiverEndpoints,
   liverEndpoints,
   type MeasurePatient,
@@ -49,9 +48,11 @@ import {
 export type Visit = [windowEnd: string, attendedOn: string | null];
 
 /** One patient of the cohort with the outcomes the statistics use (pseudonymous). */
-export interface CohortPatient extends Omit<OutcomeRow, 'visits'> {
+export interface CohortPatient extends Omit<OutcomeRow, 'visits' | 'koos' | 'liverLabs'> {
   windows: WindowMean[];
   visits: Visit[];
+  /** KOOS scores and, in liver failure, the MELD components. */
+  measures: MeasureValue[];
   neutrophilDay: number | null;
   plateletDay: number | null;
   graftFailure: boolean;
@@ -185,8 +186,9 @@ async function storedPatients(
   cutoff: Cutoff,
 ): Promise<{ stored: CohortPatient[]; missing: string[] }> {
   const { rows } = await sql<
-    Omit<OutcomeRow, 'followDays' | 'deathDay' | 'tiDay'> & {
+    Omit<OutcomeRow, 'followDays' | 'deathDay' | 'tiDay' | 'koos' | 'liverLabs'> & {
       stored: boolean;
+      measures: unknown;
       followDays: number;
       deathDay: number | null;
       tiDay: number | null;
@@ -206,7 +208,7 @@ async function storedPatients(
     s.ti_start::text AS "tiStart", (s.ti_start - c.infusion) AS "tiDay", s.ti_in_progress AS "tiInProgress",
     s.neutrophil_day AS "neutrophilDay", s.platelet_day AS "plateletDay", s.graft_failure AS "graftFailure",
     s.failure_day AS "failureDay", s.windows, s.anc_by_day42 AS "ancByDay42", s.hb_by_day90 AS "hbByDay90",
-    s.visits
+    s.visits, s.measures
   FROM cohort c LEFT JOIN evaluation_patient_outcome s
     ON s.patient_id = c.patient_id AND ${storedOutcomeUsable(cutoff)}`.execute(tx);
   const stored: CohortPatient[] = [];
@@ -226,6 +228,7 @@ async function storedPatients(
           tiDay: r.tiDay === null ? null : Number(r.tiDay),
           windows: numbersOf(r.windows) as WindowMean[],
           visits: numbersOf(r.visits) as Visit[],
+          measures: numbersOf(r.measures) as MeasureValue[],
         },
         {
           neutrophilDay: r.neutrophilDay,
@@ -281,7 +284,7 @@ export async function computedPatients(
   const { rows: windowRows } = await windowsQuery(filters, cutoff, part).execute(tx);
   const counts = new Map(early.map((r) => [r.patientId, r]));
   const windows = new Map(windowRows.map((r) => [r.patientId, numbersOf(r.windows) as WindowMean[]]));
-  return rows.map((r) => {
+  return rows.map(({ koos, liverLabs, ...r }) => {
     const row = {
       ...r,
       followDays: Number(r.followDays),
@@ -290,6 +293,10 @@ export async function computedPatients(
       age: Number(r.age),
       windows: windows.get(r.patientId) ?? [],
       visits: numbersOf(r.visits) as Visit[],
+      measures: [...numbersOf(koos), ...numbersOf(liverLabs)].map((m) => {
+        const [code, date, value] = m as [string, string, number];
+        return { code, date, value: Number(value) };
+      }),
     };
     return withEndPoints(row, engraftmentOf(row, counts.get(r.patientId)));
   });
@@ -499,30 +506,12 @@ export async function evaluateWithin(
     FROM adverse_event a JOIN cohort c ON c.patient_id = a.patient_id
     WHERE a.onset_date >= c.infusion AND a.onset_date <= ${cd} AND a.created_at <= ${cut}`.execute(tx),
   );
-  // Liver (MELD components of patients with liver failure) and knee (KOOS) measures, probed per patient.
-  const measureRows = await timed(
-    'measures',
-    sql<{ patient_id: string; code: string; date: string; value: number }>`
-    WITH ${cohort}
-    SELECT c.patient_id, m.code, m.observed_on::text AS date, m.value_canonical AS value FROM cohort c
-    CROSS JOIN LATERAL (SELECT o.code, o.observed_on, o.value_canonical FROM observation o
-      WHERE o.patient_id = c.patient_id AND o.status = 'final' AND o.observed_on <= ${cd} AND o.created_at <= ${cut}
-        AND (o.code LIKE 'koos-%'
-          OR (o.code IN ('meld','bilirubin','creatinine','inr') AND c.diagnosis ~* ${LIVER_FAILURE.source}))
-      OFFSET 0) m`.execute(tx),
-  );
-  const measuresOf = new Map<string, MeasureValue[]>();
-  for (const r of measureRows.rows) {
-    const list = measuresOf.get(r.patient_id) ?? [];
-    list.push({ code: r.code, date: r.date, value: Number(r.value) });
-    measuresOf.set(r.patient_id, list);
-  }
   const measured: MeasurePatient[] = patients.map((p) => ({
     diagnosis: p.diagnosis,
     infusion: p.infusion,
     deathDay: p.deathDay,
     followDays: p.followDays,
-    measures: measuresOf.get(p.patientId) ?? [],
+    measures: p.measures,
   }));
   const n = patients.length;
   const safety = summariseAdverseEvents(

@@ -68,6 +68,7 @@ export async function refreshOutcomes(db: Kysely<Schema>, limit = 200): Promise<
       anc_by_day42: p.ancByDay42,
       hb_by_day90: p.hbByDay90,
       visits: p.visits,
+      measures: p.measures,
     }));
     // A claimed patient the computation did not return (an enrolment created after this transaction began) keeps
     // no usable row: it is marked stale again.
@@ -77,12 +78,13 @@ export async function refreshOutcomes(db: Kysely<Schema>, limit = 200): Promise<
         has_hb = x.has_hb, died_on = x.died_on, cause = x.cause, ti_start = x.ti_start,
         ti_in_progress = x.ti_in_progress, neutrophil_day = x.neutrophil_day, platelet_day = x.platelet_day,
         graft_failure = x.graft_failure, failure_day = x.failure_day, windows = x.windows,
-        anc_by_day42 = x.anc_by_day42, hb_by_day90 = x.hb_by_day90, visits = x.visits
+        anc_by_day42 = x.anc_by_day42, hb_by_day90 = x.hb_by_day90, visits = x.visits,
+        measures = x.measures
       FROM unnest(${ids}) AS c(patient_id)
       LEFT JOIN json_to_recordset(${JSON.stringify(rows)}::json) AS x(patient_id uuid, records_until timestamptz,
         dated_until date, last_contact date, has_hb boolean, died_on date, cause text, ti_start date,
         ti_in_progress boolean, neutrophil_day integer, platelet_day integer, graft_failure boolean,
-        failure_day integer, windows jsonb, anc_by_day42 boolean, hb_by_day90 boolean, visits jsonb) ON x.patient_id = c.patient_id
+        failure_day integer, windows jsonb, anc_by_day42 boolean, hb_by_day90 boolean, visits jsonb, measures jsonb) ON x.patient_id = c.patient_id
       WHERE s.patient_id = c.patient_id`.execute(tx);
     return patientIds.length;
   });

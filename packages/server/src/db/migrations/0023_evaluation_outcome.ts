@@ -68,7 +68,9 @@ CREATE TABLE evaluation_patient_outcome (
   anc_by_day42 boolean,
   hb_by_day90 boolean,
   -- [[window end, attended on], …]: the protocol visits.
-  visits jsonb
+  visits jsonb,
+  -- [{code, date, value}, …]: KOOS scores and, in liver failure, the MELD components.
+  measures jsonb
 );
 CREATE INDEX evaluation_patient_outcome_stale_idx ON evaluation_patient_outcome (patient_id) WHERE stale;
 
