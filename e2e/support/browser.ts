@@ -56,15 +56,30 @@ export function openOptions(page: Page) {
 }
 
 /** Waits until no Select dropdown is on screen (they fade out after a choice). */
-export async function dropdownsClosed(page: Page): Promise<void> {
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll('.ant-select-dropdown')].every((d) => !d.checkVisibility()),
+export async function dropdownsClosed(page: Page, timeout?: number): Promise<void> {
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('.ant-select-dropdown')].every((d) => !d.checkVisibility()),
+    undefined,
+    timeout === undefined ? {} : { timeout },
   );
 }
 
-/** Opens the antd Select marked with `testId` and picks the option whose label starts with `label`. */
+/**
+ * Opens the antd Select marked with `testId` and picks the option whose label starts with `label`. On a starved
+ * machine a click can land while the dropdown is still animating open and be lost, leaving it open: the choice is
+ * then made again (choosing is idempotent).
+ */
 export async function choose(page: Page, testId: string, label: string): Promise<void> {
-  await page.getByTestId(testId).click();
-  await openOptions(page).filter({ hasText: label }).first().click();
-  await dropdownsClosed(page);
+  for (let attempt = 1; ; attempt++) {
+    await page.getByTestId(testId).click();
+    await openOptions(page).filter({ hasText: label }).first().click();
+    try {
+      await dropdownsClosed(page, attempt < 3 ? 5000 : undefined);
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await page.keyboard.press('Escape');
+      await dropdownsClosed(page);
+    }
+  }
 }
