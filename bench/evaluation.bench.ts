@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Principal } from '../packages/domain/src/access/index';
 import { loadConfig } from '../packages/server/src/config';
 import { evaluateFiling } from '../packages/server/src/evaluation/evaluate';
+import { refreshAllOutcomes } from '../packages/server/src/evaluation/outcome-store';
 import { assemblePlatform } from '../packages/server/src/platform';
 import { seedDemo } from '../packages/server/src/seed/demo';
 import { benchDatabase, fmt, serverAvailable } from './support/databases';
@@ -64,6 +65,15 @@ async function run(kind: 'pglite' | 'postgres'): Promise<void> {
     platform.evaluation.createReport(ctx, { filingId: filings[0]!.id }),
   );
   await time(`${kind} reproduce report`, () => platform.evaluation.reproduce(ctx, report.id));
+  // Above, every patient was computed from the records; the server's refresher stores their outcomes.
+  const stored = await time(`${kind} store every patient's outcome`, () => refreshAllOutcomes(database.db));
+  console.log(`${kind} stored outcomes of ${stored} patients`);
+  await time(`${kind} evaluate all filings, stored outcomes`, () =>
+    evaluateFiling(database.db, principal, {}),
+  );
+  await time(`${kind} evaluate one filing, stored outcomes`, () =>
+    evaluateFiling(database.db, principal, { filingId: filings[0]!.id }),
+  );
   await platform.close();
 }
 

@@ -278,7 +278,13 @@ export async function computedPatients(
   cutoff: Cutoff,
   part: CohortPart,
 ): Promise<(CohortPatient & { failureDay: number | null })[]> {
+  // Hash joins between the query's per-patient CTEs: the planner cannot estimate them (under row-level security it
+  // takes the cohort for one row) and by nested loops recomputed every patient's transfusion-free periods for each
+  // patient (0.58 s instead of 0.15 s for the demo's 328). The records themselves are still read by the LATERAL
+  // probes, which only a nested loop can run, so they are unaffected.
+  await sql`SET LOCAL enable_nestloop = off`.execute(tx);
   const { rows } = await outcomesQuery(filters, cutoff, part).execute(tx);
+  await sql`RESET enable_nestloop`.execute(tx);
   if (rows.length === 0) return [];
   const { rows: early } = await earlyCountsQuery(filters, cutoff, part).execute(tx);
   const { rows: windowRows } = await windowsQuery(filters, cutoff, part).execute(tx);
