@@ -57,6 +57,18 @@ describe.each(ENGINES)('the demo cohort’s measures on %s', (engine) => {
     expect(e.efficacy.liver).toMatchObject({ n: 2, meld: { n: 2 }, survival90: { n: 2 } });
     expect(e.efficacy.liver.meld.baseline.median).toBeGreaterThan(15);
     expect(e.efficacy.knee.n).toBe(2);
+    // They belong to their product's filing, whose evaluation shows them alone.
+    const filing = await t.platform.database.db
+      .selectFrom('filing')
+      .select('id')
+      .where('product_name', '=', 'MSC intravenous (acute-on-chronic liver failure)')
+      .executeTakeFirstOrThrow();
+    const own = (
+      await t.app.inject({ method: 'GET', url: `/api/evaluation?filingId=${filing.id}`, headers })
+    ).json();
+    expect(own.cohort.n).toBe(2);
+    expect(own.efficacy.liver.n).toBe(2);
+    expect(own.efficacy.knee.n).toBe(0);
   });
 
   it('monitors each cohort product against the rate its filing declares', async () => {

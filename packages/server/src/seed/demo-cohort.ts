@@ -205,6 +205,12 @@ async function seedCohortFilings(platform: Platform): Promise<void> {
         FROM filing WHERE reference = 'F-2026-NSGT01'
         ON CONFLICT (reference) DO NOTHING`.execute(tx);
     }
+    // The MSC patients belong to their product's filing, so that a filing's evaluation shows them (the
+    // thalassemia products are filed by the evaluation seed).
+    await sql`
+      UPDATE followup_enrolment e SET filing_id = f.id FROM filing f
+      WHERE f.reference LIKE 'F-COHORT-%' AND f.product_name = e.product_name AND e.filing_id IS NULL
+        AND e.product_name IN (${KNEE_PRODUCT}, ${LIVER_PRODUCT})`.execute(tx);
   });
 }
 
