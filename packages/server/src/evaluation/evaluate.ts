@@ -38,6 +38,7 @@ import {
   DAYS_PER_YEAR,
   exactRate,
   num,
+  quantile,
   type Rate,
   type SurvivalInput,
   type SurvivalSummary,
@@ -372,15 +373,6 @@ function survivalOf(patients: CohortPatient[], endpoint: 'os' | 'efs' | 'ti'): S
 }
 
 export { survivalOf };
-
-function quantile(sorted: number[], p: number): number | null {
-  if (sorted.length === 0) return null;
-  const h = (sorted.length - 1) * p;
-  const lo = Math.floor(h);
-  return (
-    sorted[lo]! + (h - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]!) - sorted[lo]!)
-  );
-}
 
 export function tiSummary(patients: CohortPatient[]): Evaluation['efficacy']['transfusionIndependence'] {
   const assessable = patients.filter((p) => p.hasHb);

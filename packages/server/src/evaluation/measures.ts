@@ -1,5 +1,5 @@
 import { type KoosSubscaleName, koosChange, meldTrend } from '@cgtlink/domain/followup/measures';
-import { exactRate, num, type Rate, survivalAtDay } from './statistics';
+import { exactRate, num, quantile, type Rate, survivalAtDay } from './statistics';
 
 /** A dated value of a follow-up measure of one patient (canonical units). */
 export interface MeasureValue {
@@ -42,13 +42,7 @@ const dayOf = (date: string, from: string) => Math.round((Date.parse(date) - Dat
 
 function quartiles(values: number[]) {
   const sorted = [...values].sort((a, b) => a - b);
-  const q = (p: number) => {
-    if (sorted.length === 0) return null;
-    const h = (sorted.length - 1) * p;
-    const lo = Math.floor(h);
-    const hi = Math.min(lo + 1, sorted.length - 1);
-    return num(sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!), 2);
-  };
+  const q = (p: number) => num(quantile(sorted, p), 2);
   return { median: q(0.5), q1: q(0.25), q3: q(0.75) };
 }
 

@@ -16,6 +16,15 @@ export function num(value: number | null | undefined, digits = 6): number | null
 
 export const DAYS_PER_YEAR = 365.25;
 
+/** The p-quantile of sorted values by linear interpolation (type 7, as PostgreSQL's percentile_cont); null if empty. */
+export function quantile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
 export interface Rate {
   x: number;
   n: number;

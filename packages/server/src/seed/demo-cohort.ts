@@ -229,6 +229,57 @@ function koosAnswers(target: number, random: () => number) {
 }
 
 /**
+ * Enrols an MSC patient for follow-up: the enrolment, the protocol visits (attended while the window has closed
+ * and the patient was alive on the due day) and the audit entry. The caller writes the patient's measures in the
+ * same transaction (`tx`).
+ */
+async function enrolMscPatient(
+  tx: Tx,
+  patient: { id: string; hospitalId: string },
+  enrolment: {
+    product: string;
+    infusion: string;
+    today: string;
+    referenceTerms: string[];
+    diedOn?: string | null;
+  },
+): Promise<void> {
+  const { product, infusion, today, diedOn = null } = enrolment;
+  await tx
+    .insertInto('followup_enrolment')
+    .values({
+      patient_id: patient.id,
+      hospital_id: patient.hospitalId,
+      product_name: product,
+      graft_source: 'bone-marrow',
+      protocol: 'msc',
+      infusion_date: infusion,
+      status: diedOn === null ? 'active' : 'deceased',
+      reference_terms: JSON.stringify(enrolment.referenceTerms),
+    })
+    .execute();
+  await tx
+    .insertInto('followup_visit')
+    .values(
+      followUpSchedule('msc', infusion).map((v) => ({
+        patient_id: patient.id,
+        hospital_id: patient.hospitalId,
+        label: v.label,
+        due_date: v.dueDate,
+        window_start: v.windowStart,
+        window_end: v.windowEnd,
+        attended_on: v.windowEnd < today && (diedOn === null || v.dueDate < diedOn) ? v.dueDate : null,
+      })),
+    )
+    .execute();
+  await appendAudit(
+    tx,
+    { system: 'demo seed' },
+    { action: 'create', entityType: 'followup', entityId: patient.id, newValues: { product } },
+  );
+}
+
+/**
  * A few knee-osteoarthritis patients treated with mesenchymal stromal cells: KOOS at baseline and 3, 6, 12 and
  * 24 months (most improving beyond the minimal important change), and yearly vital signs.
  */
@@ -253,32 +304,12 @@ async function seedKneeCohort(
     const patient = { id: created.id, hospitalId: principal.organizationId };
     const infusion = addDays(today, -(200 + Math.floor(random() * 700)));
     await asSystem(platform.database.db, async (tx) => {
-      await tx
-        .insertInto('followup_enrolment')
-        .values({
-          patient_id: patient.id,
-          hospital_id: patient.hospitalId,
-          product_name: KNEE_PRODUCT,
-          graft_source: 'bone-marrow',
-          protocol: 'msc',
-          infusion_date: infusion,
-          reference_terms: JSON.stringify(['Arthralgia', 'Joint effusion']),
-        })
-        .execute();
-      await tx
-        .insertInto('followup_visit')
-        .values(
-          followUpSchedule('msc', infusion).map((v) => ({
-            patient_id: patient.id,
-            hospital_id: patient.hospitalId,
-            label: v.label,
-            due_date: v.dueDate,
-            window_start: v.windowStart,
-            window_end: v.windowEnd,
-            attended_on: v.windowEnd < today ? v.dueDate : null,
-          })),
-        )
-        .execute();
+      await enrolMscPatient(tx, patient, {
+        product: KNEE_PRODUCT,
+        infusion,
+        today,
+        referenceTerms: ['Arthralgia', 'Joint effusion'],
+      });
       const responder = random() < 0.7;
       const baseline = 35 + random() * 20;
       for (const day of [-14, 90, 180, 365, 730]) {
@@ -335,16 +366,6 @@ async function seedKneeCohort(
           )
           .execute();
       }
-      await appendAudit(
-        tx,
-        { system: 'demo seed' },
-        {
-          action: 'create',
-          entityType: 'followup',
-          entityId: patient.id,
-          newValues: { product: KNEE_PRODUCT },
-        },
-      );
     });
   }
 }
@@ -381,36 +402,13 @@ async function seedLiverCohort(
     const deathDay = dies ? 10 + Math.floor(random() * 100) : null;
     const lastDay = deathDay ?? 180;
     await asSystem(platform.database.db, async (tx) => {
-      await tx
-        .insertInto('followup_enrolment')
-        .values({
-          patient_id: patient.id,
-          hospital_id: patient.hospitalId,
-          product_name: LIVER_PRODUCT,
-          graft_source: 'bone-marrow',
-          protocol: 'msc',
-          infusion_date: infusion,
-          status: dies ? 'deceased' : 'active',
-          reference_terms: JSON.stringify(['Pyrexia', 'Hepatic failure']),
-        })
-        .execute();
-      await tx
-        .insertInto('followup_visit')
-        .values(
-          followUpSchedule('msc', infusion).map((v) => ({
-            patient_id: patient.id,
-            hospital_id: patient.hospitalId,
-            label: v.label,
-            due_date: v.dueDate,
-            window_start: v.windowStart,
-            window_end: v.windowEnd,
-            attended_on:
-              v.windowEnd < today && (deathDay === null || v.dueDate < addDays(infusion, deathDay))
-                ? v.dueDate
-                : null,
-          })),
-        )
-        .execute();
+      await enrolMscPatient(tx, patient, {
+        product: LIVER_PRODUCT,
+        infusion,
+        today,
+        referenceTerms: ['Pyrexia', 'Hepatic failure'],
+        diedOn: deathDay === null ? null : addDays(infusion, deathDay),
+      });
       // Baseline bilirubin 8–20 mg/dL, INR 1.6–2.6, creatinine 0.8–1.8 (MELD about 22–32); responders improve.
       const responder = !dies && random() < 0.8;
       const bili0 = 8 + random() * 12;
@@ -467,16 +465,6 @@ async function seedLiverCohort(
           })
           .execute();
       }
-      await appendAudit(
-        tx,
-        { system: 'demo seed' },
-        {
-          action: 'create',
-          entityType: 'followup',
-          entityId: patient.id,
-          newValues: { product: LIVER_PRODUCT },
-        },
-      );
     });
   }
 }
