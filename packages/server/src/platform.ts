@@ -12,7 +12,7 @@ import { ExportKeys } from './exports/export-keys';
 import { AlertService } from './followup/alert.service';
 import { FollowupService } from './followup/followup.service';
 import { KoosService } from './followup/koos.service';
-import { SafetyMonitorService } from './followup/safety-monitor.service';
+import { MonitoringRefresher, SafetyMonitorService } from './followup/safety-monitor.service';
 import { SymptomService } from './followup/symptom.service';
 import { DonorService } from './hla/donor.service';
 import { HlaReference } from './hla/reference';
@@ -57,6 +57,8 @@ export interface Platform {
   symptoms: SymptomService;
   alerts: AlertService;
   safetyMonitor: SafetyMonitorService;
+  /** Runs the registry safety monitoring after writes to its sources and daily; started with the server. */
+  monitoring: MonitoringRefresher;
   koos: KoosService;
   charts: ChartService;
   // HLA typings, donors, family work-up and registry search (issue 5).
@@ -97,6 +99,10 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
   const outcomes = new OutcomeRefresher(db, (error) =>
     logger?.error({ err: error }, 'refreshing stored evaluation outcomes failed'),
   );
+  const safetyMonitor = new SafetyMonitorService(db);
+  const monitoring = new MonitoringRefresher(safetyMonitor, (error) =>
+    logger?.error({ err: error }, 'registry safety monitoring failed'),
+  );
   return {
     config,
     database,
@@ -118,7 +124,8 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     followup: new FollowupService(db),
     symptoms: new SymptomService(db),
     alerts: new AlertService(db),
-    safetyMonitor: new SafetyMonitorService(db),
+    safetyMonitor,
+    monitoring,
     koos: new KoosService(db),
     charts: new ChartService(db),
     hlaReference,
@@ -128,6 +135,7 @@ export function assemblePlatform(config: Config, database: Database, logger?: Lo
     exports: new ExportService(db, new ExportKeys(config.secret)),
     async close() {
       await outcomes.stop();
+      await monitoring.stop();
       await sealer.stop();
       await sealer.flush();
       await database.close();

@@ -40,7 +40,7 @@ export function registerServe(program: Command): void {
       const app = await buildApp(platform, { webDir: WEB_DIST });
       platform.sealer.start();
       platform.outcomes.start();
-      platform.outcomes.start();
+      platform.monitoring.start();
       const address = await app.listen({ port: config.port, host: config.host });
       const where = config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite in ${config.dataDir}`;
       process.stdout.write(

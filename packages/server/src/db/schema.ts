@@ -939,6 +939,24 @@ export interface PatientTransfusionSummaryTable {
 }
 
 /** A treated patient's outcomes as last computed from the records (migration 0023); a cache, see there. */
+/** Registry monitoring results, latest read by the regulator's safety page (migration 0027). */
+export interface SafetyMonitoringRunTable {
+  id: Generated<string>;
+  computed_at: Timestamp;
+  as_of: string;
+  trigger: 'change' | 'schedule' | 'request';
+  expected_per_patient_year: number | null;
+  raised: number;
+  duration_ms: number;
+  report: Json;
+}
+
+/** One row per statement that changed a monitoring source since the last run (migration 0027). */
+export interface SafetyMonitoringChangeTable {
+  id: Generated<string>;
+  changed_at: Timestamp;
+}
+
 export interface EvaluationPatientOutcomeTable {
   patient_id: Uuid;
   hospital_id: Uuid;
@@ -967,4 +985,6 @@ export interface EvaluationScaleSchema {
   filing_patient: FilingPatientTable;
   patient_transfusion_summary: PatientTransfusionSummaryTable;
   evaluation_patient_outcome: EvaluationPatientOutcomeTable;
+  safety_monitoring_run: SafetyMonitoringRunTable;
+  safety_monitoring_change: SafetyMonitoringChangeTable;
 }

@@ -411,6 +411,13 @@ export const MonitoringBody = z.strictObject({
   expectedPerPatientYear: z.number().positive().max(100).nullish(),
 });
 export const MonitoringOut = z.object({
+  /** The stored run: its id, when and why it was computed, how long it took. */
+  runId: z.string(),
+  computedAt: z.string(),
+  trigger: z.enum(['change', 'schedule', 'request']),
+  durationMs: z.number(),
+  /** Records changed since: a background run is on its way. */
+  stale: z.boolean(),
   asOf: z.string(),
   expectedPerPatientYear: z.number().nullable(),
   signals: z.array(

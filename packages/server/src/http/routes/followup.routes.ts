@@ -266,13 +266,25 @@ export const followupRoutes: FastifyPluginAsyncZod<{ platform: Platform }> = asy
     },
     async (request) => alerts.close(contextOf(request), request.params.id, request.body),
   );
+  app.get(
+    '/api/safety/monitoring',
+    {
+      schema: {
+        tags: ['safety'],
+        summary:
+          'Latest registry monitoring result (regulator), computed in the background after writes and daily; raises nothing',
+        response: { 200: MonitoringOut },
+      },
+    },
+    async (request) => platform.safetyMonitor.latest(contextOf(request)),
+  );
   app.post(
     '/api/safety/monitoring',
     {
       schema: {
         tags: ['safety'],
         summary:
-          'Registry monitoring (regulator): disproportionality signals, CUSUM and MaxSPRT per product; raises registry alerts',
+          'Run the registry monitoring now (regulator): disproportionality signals, CUSUM and MaxSPRT per product; raises registry alerts once per signal and stores the result',
         body: MonitoringBody,
         response: { 200: MonitoringOut },
       },
