@@ -120,7 +120,7 @@ describe.each(ENGINES)('registry safety monitoring in the background on %s', (en
     expect(page.runId).toBe(stored!.runId);
     expect(page.runId).not.toBe(last.runId);
     const haplo = page.products.find((p: Json) => p.product === 'Haplo HSCT');
-    const april = (p: Json) => (p.months as Json[]).find((m) => m.month === '2025-04')!.observed;
+    const april = (p: Json) => (p.months as Json[]).find((m) => m.month === '2025-04')!.observed as number;
     expect(april(haplo)).toBe(april(haploBefore) + 1);
     expect(page.signals.some((s: Json) => s.product === 'Haplo HSCT' && s.term === 'Pneumonia')).toBe(true);
   });

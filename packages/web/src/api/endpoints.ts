@@ -156,6 +156,7 @@ export const endpoints = {
     api.get<LeveyJennings>(`/api/control-materials/${encodeURIComponent(id)}/levey-jennings`),
   trend: (productCode: string, parameter: string) =>
     api.get<Trend>('/api/trends', { productCode, parameter }),
+  monitoring: () => api.get<MonitoringReport>('/api/safety/monitoring'),
   runMonitoring: (expectedPerPatientYear: number | null) =>
     api.post<MonitoringReport>('/api/safety/monitoring', { expectedPerPatientYear }),
   overdueVisits: () => api.get<OverdueVisit[]>('/api/followup/overdue-visits'),

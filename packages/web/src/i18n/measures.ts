@@ -108,6 +108,11 @@ export const measuresZhCN = {
       none: '未设定，不监测',
     },
     fallbackRate: '备案未声明时的默认期望率',
+    runNow: '立即重新计算',
+    computedAt: '计算于 {{at}}（{{trigger}}，{{ms}} 毫秒）',
+    trigger: { change: '记录变更后', schedule: '每日例行', request: '监管人员发起' },
+    stale: '有新的记录，后台正在重新计算',
+    none: '尚无监测结果：后台将在记录写入后计算，也可立即计算。',
   },
 };
 
@@ -218,5 +223,10 @@ export const measuresEn: typeof measuresZhCN = {
       none: 'not set, not monitored',
     },
     fallbackRate: 'Fallback rate for filings that declare none',
+    runNow: 'Recompute now',
+    computedAt: 'Computed {{at}} ({{trigger}}, {{ms}} ms)',
+    trigger: { change: 'after records changed', schedule: 'daily run', request: 'requested by the regulator' },
+    stale: 'New records since: being recomputed in the background',
+    none: 'No monitoring result yet: it is computed in the background after records are written, or now.',
   },
 };

@@ -1,7 +1,8 @@
-import { Card, Col, InputNumber, Row, Space, Table, Tag, Typography } from 'antd';
-import { useState } from 'react';
+import { Alert, Button, Card, Col, InputNumber, Row, Space, Table, Tag, Typography } from 'antd';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
+import { ApiError } from '../api/client';
 import { endpoints } from '../api/endpoints';
 import type { AdverseEvent, MonitoringReport } from '../api/types';
 import { ErrorAlert } from '../components/errors';
@@ -16,9 +17,40 @@ const fmt = (v: number | null, digits: number) => (v === null ? '∞' : v.toFixe
 export function SafetyPage() {
   const { t } = useTranslation();
   const events = useLoad(() => endpoints.adverseEvents(false), []);
+  // The latest stored monitoring result (computed in the background); opening the page computes nothing.
+  const stored = useLoad(() => endpoints.monitoring(), []);
+  const [forced, setForced] = useState<MonitoringReport | null>(null);
+  const [running, setRunning] = useState(false);
+  const [runError, setRunError] = useState<unknown>(null);
+  const missing = stored.error instanceof ApiError && stored.error.status === 404;
+  const report = forced ?? stored.data ?? null;
   // A fallback only: each product is monitored against the rate its filing declares.
   const [rate, setRate] = useState<number | null>(null);
-  const monitoring = useLoad(() => endpoints.runMonitoring(rate), [rate]);
+  useEffect(() => {
+    if (stored.data) setRate(stored.data.expectedPerPatientYear);
+  }, [stored.data]);
+  // A stale result is being recomputed in the background: read the stored one again shortly.
+  const { reload } = stored;
+  useEffect(() => {
+    if (!report?.stale) return;
+    const timer = setTimeout(() => {
+      setForced(null);
+      reload();
+    }, 3000);
+    return () => clearTimeout(timer);
+  }, [report, reload]);
+  const runNow = () => {
+    setRunning(true);
+    endpoints
+      .runMonitoring(rate)
+      .then((r) => {
+        setForced(r);
+        setRunError(null);
+      })
+      .catch(setRunError)
+      .finally(() => setRunning(false));
+  };
+  const monitoring = { data: report, loading: stored.loading || running };
   const all = events.data ?? [];
   const expedited = all.filter((e) => e.expedited.required);
   const columns = [
@@ -73,10 +105,27 @@ export function SafetyPage() {
               onChange={(v) => setRate(v ?? null)}
               data-testid="safety-rate"
             />
+            <Button onClick={runNow} loading={running} data-testid="safety-run">
+              {t('measures.signals.runNow')}
+            </Button>
           </Space>
         }
       >
-        <ErrorAlert error={monitoring.error} />
+        <ErrorAlert error={missing ? null : stored.error} />
+        <ErrorAlert error={runError} />
+        {missing && !report && <Alert type="info" title={t('measures.signals.none')} />}
+        {report && (
+          <Space style={{ marginBottom: 8 }}>
+            <Typography.Text type="secondary" data-testid="safety-computed-at">
+              {t('measures.signals.computedAt', {
+                at: new Date(report.computedAt).toLocaleString(),
+                trigger: t(`measures.signals.trigger.${report.trigger}`),
+                ms: Math.round(report.durationMs),
+              })}
+            </Typography.Text>
+            {report.stale && <Tag color="orange">{t('measures.signals.stale')}</Tag>}
+          </Space>
+        )}
         <Table<MonitoringReport['signals'][number]>
           rowKey={(s) => `${s.product}|${s.term}`}
           size="small"
