@@ -46,7 +46,11 @@ describe.each(ENGINES)('registry safety monitoring in the background on %s', (en
       .select(db.fn.countAll().as('n'))
       .where('entity_type', '=', 'alert')
       .executeTakeFirstOrThrow();
-    return { alerts: await n('alert'), runs: await n('safety_monitoring_run'), alertAudits: Number(audited.n) };
+    return {
+      alerts: await n('alert'),
+      runs: await n('safety_monitoring_run'),
+      alertAudits: Number(audited.n),
+    };
   };
 
   beforeAll(async () => {
@@ -90,7 +94,9 @@ describe.each(ENGINES)('registry safety monitoring in the background on %s', (en
     // A forced run with a low fallback rate signals and raises alerts, once.
     for (let i = 0; i < 3; i++)
       expect((await serious(li, 'dr.zhou', 'Veno-occlusive disease', '2025-03-01')).statusCode).toBe(201);
-    const forced = await call('inspector', 'POST', '/api/safety/monitoring', { expectedPerPatientYear: 0.01 });
+    const forced = await call('inspector', 'POST', '/api/safety/monitoring', {
+      expectedPerPatientYear: 0.01,
+    });
     expect(forced.statusCode).toBe(200);
     expect(forced.json().trigger).toBe('request');
     expect(forced.json().raised).toBeGreaterThan(0);
@@ -102,7 +108,10 @@ describe.each(ENGINES)('registry safety monitoring in the background on %s', (en
     }
     expect(await counts()).toEqual(before);
     // Forcing again raises nothing new for the same signals.
-    expect((await call('inspector', 'POST', '/api/safety/monitoring', { expectedPerPatientYear: 0.01 })).json().raised).toBe(0);
+    expect(
+      (await call('inspector', 'POST', '/api/safety/monitoring', { expectedPerPatientYear: 0.01 })).json()
+        .raised,
+    ).toBe(0);
     expect((await counts()).alerts).toBe(before.alerts);
   });
 

@@ -150,9 +150,12 @@ export interface MonitorResult {
  * Monthly monitoring of a product's serious-event count against the count expected from its exposure
  * (patient-months × rate). The CUSUM reference k is Lucas's optimal value for a shift from the mean expected
  * monthly count μ0 to relativeRisk × μ0; MaxSPRT runs on the cumulative counts with the exact critical value
- * for the surveillance length so far.
+ * for the surveillance length so far (`criticalValue`, replaceable to compare evaluations of it).
  */
-export function seriousEventMonitor(input: MonitorInput): MonitorResult {
+export function seriousEventMonitor(
+  input: MonitorInput,
+  criticalValue: (alpha: number, length: number) => number = maxSprtCriticalValue,
+): MonitorResult {
   const rate = requirePositive(input.expectedPerPatientYear, 'expectedPerPatientYear') / 12;
   const rr = input.relativeRisk === undefined ? 2 : requirePositive(input.relativeRisk, 'relativeRisk');
   if (rr <= 1) throw new DomainInputError('relativeRisk', 'must be above 1');
@@ -188,7 +191,7 @@ export function seriousEventMonitor(input: MonitorInput): MonitorResult {
     cumExpected += expected[i]!;
     return { o: cumObserved, e: cumExpected };
   });
-  const cv = maxSprtCriticalValue(alpha, totalExpected);
+  const cv = criticalValue(alpha, totalExpected);
   const looks = maxSprtMonitor(
     cumulative.map((x) => x.o),
     cumulative.map((x) => Math.max(x.e, 1e-9)),

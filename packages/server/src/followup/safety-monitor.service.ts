@@ -76,6 +76,8 @@ export class SafetyMonitorService {
   constructor(
     private readonly db: Kysely<Schema>,
     private readonly today: () => string = todayIso,
+    /** The MaxSPRT critical value (the benchmark passes the straightforward evaluation for its before figure). */
+    private readonly criticalValue?: (alpha: number, length: number) => number,
   ) {}
 
   /**
@@ -148,7 +150,10 @@ export class SafetyMonitorService {
       const stale = await withOwnerPrivileges(tx, () => pendingChanges(tx));
       await appendAudit(tx, ctx, { action: 'read', entityType: 'safety_monitoring', entityId: row.id });
       return {
-        ...(row.report as Omit<MonitoringReport, 'runId' | 'computedAt' | 'trigger' | 'durationMs' | 'stale'>),
+        ...(row.report as Omit<
+          MonitoringReport,
+          'runId' | 'computedAt' | 'trigger' | 'durationMs' | 'stale'
+        >),
         runId: row.id,
         computedAt: new Date(row.computed_at).toISOString(),
         trigger: row.trigger,
@@ -330,7 +335,7 @@ export class SafetyMonitorService {
               cusumAlarm: null,
               maxSprtSignal: null,
             }
-          : checked(() => seriousEventMonitor({ months, expectedPerPatientYear: rate }));
+          : checked(() => seriousEventMonitor({ months, expectedPerPatientYear: rate }, this.criticalValue));
       return {
         product,
         patients: mine.length,
@@ -394,7 +399,11 @@ export class SafetyMonitorService {
   async #raise(
     tx: Tx,
     actor: RequestContext | SystemActor,
-    key: string, rule: string, product: string, message: string) {
+    key: string,
+    rule: string,
+    product: string,
+    message: string,
+  ) {
     const row = await tx
       .insertInto('alert')
       .values({ scope: 'registry', rule, dedup_key: key, message, detail: JSON.stringify({ product }) })

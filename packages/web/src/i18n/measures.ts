@@ -225,7 +225,11 @@ export const measuresEn: typeof measuresZhCN = {
     fallbackRate: 'Fallback rate for filings that declare none',
     runNow: 'Recompute now',
     computedAt: 'Computed {{at}} ({{trigger}}, {{ms}} ms)',
-    trigger: { change: 'after records changed', schedule: 'daily run', request: 'requested by the regulator' },
+    trigger: {
+      change: 'after records changed',
+      schedule: 'daily run',
+      request: 'requested by the regulator',
+    },
     stale: 'New records since: being recomputed in the background',
     none: 'No monitoring result yet: it is computed in the background after records are written, or now.',
   },
