@@ -172,6 +172,11 @@ export function maxSprtAlpha(cv: number, length: number, minEvents = 1): number 
 const criticalValues = new Map<string, number>();
 const CACHE_SIZE = 4096;
 
+/** Forgets the cached critical values (for timing the computation itself). */
+export function clearCriticalValueCache(): void {
+  criticalValues.clear();
+}
+
 /**
  * Critical value of the continuous Poisson MaxSPRT for significance `alpha`, surveillance length `length`
  * (expected events under H0) and minimum events `minEvents` (R Sequential::CV.Poisson with D = 0): the smallest
