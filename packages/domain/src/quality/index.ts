@@ -3,3 +3,4 @@ export * from './dose';
 export * from './instrument-csv';
 export * from './specification';
 export * from './westgard';
+export * from './plausibility';
