@@ -45,8 +45,8 @@ describe.each(ENGINES)('input that cannot hurt on %s', (engine) => {
   let openapi: Json;
   const auditCount = async () =>
     Number(
-      (await sql<{ n: string }>`select count(*) as n from audit_event`.execute(t.platform.database.db)).rows[0]!
-        .n,
+      (await sql<{ n: string }>`select count(*) as n from audit_event`.execute(t.platform.database.db))
+        .rows[0]!.n,
     );
   const call = async (user: string, method: string, url: string, payload?: unknown) =>
     t.app.inject({
@@ -120,7 +120,11 @@ describe.each(ENGINES)('input that cannot hurt on %s', (engine) => {
 
   it('refuses unsafe text at sign-in, in query strings, path parameters and cookies', async () => {
     for (const url of ['/api/auth/login', '/api/auth/token']) {
-      const nul = await t.app.inject({ method: 'POST', url, payload: { username: 'dr.zhou\u0000', password: 'x' } });
+      const nul = await t.app.inject({
+        method: 'POST',
+        url,
+        payload: { username: 'dr.zhou\u0000', password: 'x' },
+      });
       expect(nul.statusCode).toBe(400);
       expect(nul.headers['content-type']).toContain('application/problem+json');
       expect(nul.json<Json>().errors[0].field).toBe('body.username');
@@ -158,7 +162,7 @@ describe.each(ENGINES)('input that cannot hurt on %s', (engine) => {
   });
 
   it('refuses impossible clinical and laboratory numbers with 400 naming the field, storing nothing', async () => {
-    const patient = (await call('dr.zhou', 'GET', '/api/patients')).json<Json[]>()[0];
+    const patient = (await call('dr.zhou', 'GET', '/api/patients')).json<Json[]>()[0]!;
     const before = await auditCount();
     for (const [code, value, unit] of [
       ['hb', 1e308, 'g/dL'],
@@ -182,17 +186,25 @@ describe.each(ENGINES)('input that cannot hurt on %s', (engine) => {
       expect(res.json<Json>().errors[0].field).toBe('value');
     }
     // Abnormal but possible values are kept: Hb 3 g/dL, ALT 8000 U/L, ferritin 12 000 ng/mL.
-    expect(() => normalizeObservation({ code: 'hb', value: 3, unit: 'g/dL', observedOn: '2025-01-01' })).not.toThrow();
-    expect(() => normalizeObservation({ code: 'alt', value: 8000, unit: 'U/L', observedOn: '2025-01-01' })).not.toThrow();
+    expect(() =>
+      normalizeObservation({ code: 'hb', value: 3, unit: 'g/dL', observedOn: '2025-01-01' }),
+    ).not.toThrow();
+    expect(() =>
+      normalizeObservation({ code: 'alt', value: 8000, unit: 'U/L', observedOn: '2025-01-01' }),
+    ).not.toThrow();
     expect(() =>
       normalizeObservation({ code: 'ferritin', value: 12000, unit: 'ng/mL', observedOn: '2025-01-01' }),
     ).not.toThrow();
 
-    const [material] = (await call('qc.liang', 'GET', '/api/control-materials')).json<ControlMaterialView[]>();
+    const [material] = (await call('qc.liang', 'GET', '/api/control-materials')).json<
+      ControlMaterialView[]
+    >();
     const runs = async () =>
       Number(
         (
-          await sql<{ n: string }>`select count(*) as n from control_run where material_id = ${material!.id}`.execute(
+          await sql<{
+            n: string;
+          }>`select count(*) as n from control_run where material_id = ${material!.id}`.execute(
             t.platform.database.db,
           )
         ).rows[0]!.n,
@@ -220,9 +232,13 @@ describe.each(ENGINES)('input that cannot hurt on %s', (engine) => {
 
   it('a transaction that fails after its write keeps nothing (a 500 never commits)', async () => {
     const { db } = t.platform.database;
-    const [material] = (await call('qc.liang', 'GET', '/api/control-materials')).json<ControlMaterialView[]>();
+    const [material] = (await call('qc.liang', 'GET', '/api/control-materials')).json<
+      ControlMaterialView[]
+    >();
     const count = async (table: 'control_run' | 'audit_event') =>
-      Number((await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n);
+      Number(
+        (await sql<{ n: string }>`select count(*) as n from ${sql.table(table)}`.execute(db)).rows[0]!.n,
+      );
     const [runs, audits] = [await count('control_run'), await count('audit_event')];
     // A real failure after the insert: the audit entry that follows it is refused by a trigger, as a full
     // disk or a lost connection would fail it. The service's insert ran; the transaction must take it back.
@@ -246,12 +262,15 @@ CREATE TRIGGER test_fail_control_run_audit BEFORE INSERT ON audit_event
       expect(await count('audit_event')).toBe(audits);
     } finally {
       await sql
-        .raw('DROP TRIGGER test_fail_control_run_audit ON audit_event; DROP FUNCTION test_fail_control_run_audit()')
+        .raw(
+          'DROP TRIGGER test_fail_control_run_audit ON audit_event; DROP FUNCTION test_fail_control_run_audit()',
+        )
         .execute(db);
     }
     // The same at the transaction helper every service uses: an error thrown after an insert leaves no row.
-    const zhou = (await call('dr.zhou', 'GET', '/api/auth/session')).json<{ principal: Principal }>().principal;
-    const patient = (await call('dr.zhou', 'GET', '/api/patients')).json<Json[]>()[0];
+    const zhou = (await call('dr.zhou', 'GET', '/api/auth/session')).json<{ principal: Principal }>()
+      .principal;
+    const patient = (await call('dr.zhou', 'GET', '/api/patients')).json<Json[]>()[0]!;
     const observations = async () =>
       Number((await sql<{ n: string }>`select count(*) as n from observation`.execute(db)).rows[0]!.n);
     const before = await observations();
@@ -283,9 +302,14 @@ CREATE TRIGGER test_fail_control_run_audit BEFORE INSERT ON audit_event
 
   it('no stored value breaks the evaluation views or the Levey–Jennings chart', async () => {
     const { db } = t.platform.database;
-    const zhou = (await call('dr.zhou', 'GET', '/api/auth/session')).json<{ principal: Principal }>().principal;
+    const zhou = (await call('dr.zhou', 'GET', '/api/auth/session')).json<{ principal: Principal }>()
+      .principal;
     const filingId = (
-      await db.selectFrom('filing').select('id').where('reference', '=', 'F-2026-NSGT01').executeTakeFirstOrThrow()
+      await db
+        .selectFrom('filing')
+        .select('id')
+        .where('reference', '=', 'F-2026-NSGT01')
+        .executeTakeFirstOrThrow()
     ).id;
     const ids: string[] = [];
     for (const key of ['X1', 'X2']) {
@@ -293,7 +317,12 @@ CREATE TRIGGER test_fail_control_run_audit BEFORE INSERT ON audit_event
         (
           await t.platform.patients.create(
             { principal: zhou, requestId: 'input-safety-test' },
-            { name: `极值${key}`, sex: 'female', birthDate: '2014-05-01', diagnosis: 'β-thalassemia major (β0/β0)' },
+            {
+              name: `极值${key}`,
+              sex: 'female',
+              birthDate: '2014-05-01',
+              diagnosis: 'β-thalassemia major (β0/β0)',
+            },
           )
         ).id,
       );
@@ -375,7 +404,9 @@ CREATE TRIGGER test_fail_control_run_audit BEFORE INSERT ON audit_event
     expect(clean[0]!.cohort.n).toBeGreaterThanOrEqual(2);
     expect(extreme[0]!.cohort.n).toBe(clean[0]!.cohort.n);
 
-    const [material] = (await call('qc.liang', 'GET', '/api/control-materials')).json<ControlMaterialView[]>();
+    const [material] = (await call('qc.liang', 'GET', '/api/control-materials')).json<
+      ControlMaterialView[]
+    >();
     const chart = async () => {
       const res = await call('qc.liang', 'GET', `/api/control-materials/${material!.id}/levey-jennings`);
       expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
@@ -387,10 +418,16 @@ CREATE TRIGGER test_fail_control_run_audit BEFORE INSERT ON audit_event
       .select('laboratory_id')
       .where('id', '=', material!.id)
       .executeTakeFirstOrThrow();
-    const lab = await db.selectFrom('app_user').select('id').where('username', '=', 'qc.liang').executeTakeFirstOrThrow();
+    const lab = await db
+      .selectFrom('app_user')
+      .select('id')
+      .where('username', '=', 'qc.liang')
+      .executeTakeFirstOrThrow();
     for (const value of [1e308, -1e308, Number.POSITIVE_INFINITY, Number.NaN]) {
       await sql`insert into control_run (material_id, laboratory_id, value, run_at, entered_by)
-        values (${material!.id}, ${laboratory_id}, ${String(value)}::float8, '2026-12-03T00:00:00Z', ${lab.id})`.execute(db);
+        values (${material!.id}, ${laboratory_id}, ${String(value)}::float8, '2026-12-03T00:00:00Z', ${lab.id})`.execute(
+        db,
+      );
     }
     const after = await chart();
     expect(after.points).toHaveLength(charted);

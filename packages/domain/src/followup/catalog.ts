@@ -275,10 +275,12 @@ const ENTRIES: Readonly<Record<ObservationCode, CatalogEntry>> = {
     loinc: null,
     category: 'imaging',
     // mg Fe/g dry weight; 1 mg Fe/g = 17.9 µmol Fe/g (as the iron module).
-    conversion: measure(
-      'mg/g',
-      { 'mg/g': same, 'mg Fe/g dw': same, 'umol/g': (u) => u / 17.9, 'µmol/g': (u) => u / 17.9 },
-    ),
+    conversion: measure('mg/g', {
+      'mg/g': same,
+      'mg Fe/g dw': same,
+      'umol/g': (u) => u / 17.9,
+      'µmol/g': (u) => u / 17.9,
+    }),
     methods: ['R2', 'R2*'],
     ctcaeTerm: null,
   },

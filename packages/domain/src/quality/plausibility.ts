@@ -100,13 +100,24 @@ export const OBSERVATION_RANGES: Readonly<Record<string, PlausibleRange>> = {
   },
   'heart-rate': { min: 20, max: 300, unit: '/min', source: 'infant supraventricular tachycardia ≤ ~300/min' },
   'bp-systolic': { min: 40, max: 300, unit: 'mmHg', source: 'sphygmomanometer scales end at 300 mmHg' },
-  'bp-diastolic': { min: 20, max: 200, unit: 'mmHg', source: 'sphygmomanometer scales; diastolic < systolic limit' },
-  spo2: { min: 50, max: 100, unit: '%', source: 'pulse oximeters are calibrated only down to ~70 % (ISO 80601-2-61)' },
+  'bp-diastolic': {
+    min: 20,
+    max: 200,
+    unit: 'mmHg',
+    source: 'sphygmomanometer scales; diastolic < systolic limit',
+  },
+  spo2: {
+    min: 50,
+    max: 100,
+    unit: '%',
+    source: 'pulse oximeters are calibrated only down to ~70 % (ISO 80601-2-61)',
+  },
   weight: {
     min: 0.3,
     max: 500,
     unit: 'kg',
-    source: 'from an extremely preterm neonate (~0.3 kg) to the heaviest recorded adults (~600 kg are case reports)',
+    source:
+      'from an extremely preterm neonate (~0.3 kg) to the heaviest recorded adults (~600 kg are case reports)',
   },
   height: {
     min: 20,
@@ -118,7 +129,8 @@ export const OBSERVATION_RANGES: Readonly<Record<string, PlausibleRange>> = {
     min: 0,
     max: 60,
     unit: 'mg/g',
-    source: 'R2/R2* MRI calibrations end near 40–45 mg Fe/g dry weight (St Pierre 2005, Blood 105:855; Wood 2005, Blood 106:1460)',
+    source:
+      'R2/R2* MRI calibrations end near 40–45 mg Fe/g dry weight (St Pierre 2005, Blood 105:855; Wood 2005, Blood 106:1460)',
   },
   'cardiac-t2star': {
     min: 1,
@@ -145,7 +157,8 @@ export const LABORATORY_UNIT_RANGES: Readonly<Record<string, PlausibleRange>> = 
     min: 0,
     max: 1e6,
     unit: 'EU/mL',
-    source: 'kinetic LAL assays report 0.005–50 EU/mL before dilution (Ph. Eur. 2.6.14); 10⁶ covers any dilution',
+    source:
+      'kinetic LAL assays report 0.005–50 EU/mL before dilution (Ph. Eur. 2.6.14); 10⁶ covers any dilution',
   },
   'eu/kg': { min: 0, max: 1e6, unit: 'EU/kg', source: 'Ph. Eur. 2.6.14 endotoxin, per kg (limit 5 EU/kg/h)' },
   'copies/cell': {
@@ -158,16 +171,28 @@ export const LABORATORY_UNIT_RANGES: Readonly<Record<string, PlausibleRange>> = 
     min: 0,
     max: 1e4,
     unit: '×10⁶/kg',
-    source: 'cell doses per kg: CD34⁺ grafts 2–20 × 10⁶/kg, MSC ≤ ~10 × 10⁶/kg; 10⁴ is hundreds of times the largest',
+    source:
+      'cell doses per kg: CD34⁺ grafts 2–20 × 10⁶/kg, MSC ≤ ~10 × 10⁶/kg; 10⁴ is hundreds of times the largest',
   },
   '10^6/kg': {
     min: 0,
     max: 1e4,
     unit: '10^6/kg',
-    source: 'cell doses per kg: CD34⁺ grafts 2–20 × 10⁶/kg, MSC ≤ ~10 × 10⁶/kg; 10⁴ is hundreds of times the largest',
+    source:
+      'cell doses per kg: CD34⁺ grafts 2–20 × 10⁶/kg, MSC ≤ ~10 × 10⁶/kg; 10⁴ is hundreds of times the largest',
   },
-  'cells/µl': { min: 0, max: 1e8, unit: 'cells/µL', source: 'flow cytometric counts; a packed cell pellet ~10⁶/µL' },
-  'cells/ul': { min: 0, max: 1e8, unit: 'cells/µL', source: 'flow cytometric counts; a packed cell pellet ~10⁶/µL' },
+  'cells/µl': {
+    min: 0,
+    max: 1e8,
+    unit: 'cells/µL',
+    source: 'flow cytometric counts; a packed cell pellet ~10⁶/µL',
+  },
+  'cells/ul': {
+    min: 0,
+    max: 1e8,
+    unit: 'cells/µL',
+    source: 'flow cytometric counts; a packed cell pellet ~10⁶/µL',
+  },
   cells: {
     min: 0,
     max: 1e13,

@@ -12,7 +12,10 @@ import { type RawBuilder, sql } from 'kysely';
 export function plausibleObservation(alias: string): RawBuilder<boolean> {
   if (!/^[a-z_][a-z0-9_]*$/.test(alias)) throw new Error(`not an alias: ${alias}`);
   const when = Object.entries(OBSERVATION_RANGES)
-    .map(([code, r]) => `WHEN '${code.replaceAll("'", "''")}' THEN ${alias}.value_canonical BETWEEN ${r.min} AND ${r.max}`)
+    .map(
+      ([code, r]) =>
+        `WHEN '${code.replaceAll("'", "''")}' THEN ${alias}.value_canonical BETWEEN ${r.min} AND ${r.max}`,
+    )
     .join(' ');
   return sql.raw<boolean>(
     `(CASE ${alias}.code ${when} ELSE ${alias}.value_canonical BETWEEN ${GENERAL_RANGE.min} AND ${GENERAL_RANGE.max} END)`,

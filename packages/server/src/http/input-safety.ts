@@ -34,6 +34,7 @@ export function textProblem(text: string): string | null {
 
 /** A key shown in a field path: unsafe characters escaped, so the answer itself stays valid text. */
 function showKey(key: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding NUL is the point
   return key.replace(/[\u0000\uD800-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

@@ -1,9 +1,9 @@
 import { cellDosePerKg } from '@cgtlink/domain/quality/dose';
-import type { SpecificationTest } from '@cgtlink/domain/quality/specification';
 import {
   isPlausibleLaboratoryValue,
   requirePlausibleLaboratoryValue,
 } from '@cgtlink/domain/quality/plausibility';
+import type { SpecificationTest } from '@cgtlink/domain/quality/specification';
 import { evaluateWestgard, leveyJenningsStats } from '@cgtlink/domain/quality/westgard';
 import type { Kysely, Selectable } from 'kysely';
 import { appendAudit } from '../audit/audit-log';
