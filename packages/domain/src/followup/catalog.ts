@@ -1,6 +1,7 @@
 import type { CtcaeLabTerm } from '../grading/ctcae-lab';
 import { DomainInputError, requireInRange, requireNonNegative } from '../grading/input';
 import { acceptedUnits, CANONICAL_UNIT, type Quantity, toCanonical } from '../grading/units';
+import { OBSERVATION_RANGES } from '../quality/plausibility';
 import { FERRITIN_UNITS, ferritinToNgMl } from '../thalassemia/iron';
 
 /**
@@ -56,15 +57,14 @@ export type LabCode = ObservationCode;
 export type ObservationCategory = 'laboratory' | 'vital' | 'imaging' | 'score';
 
 /**
- * A measure with its own unit table: each accepted unit maps a value to the canonical unit; the converted value
- * must lie within a physiologically plausible range (a typing or unit mistake is refused, not stored).
+ * A measure with its own unit table: each accepted unit maps a value to the canonical unit. Every converted value,
+ * of every kind, must lie within the code's plausible range (quality/plausibility: a typing or unit mistake is
+ * refused, not stored).
  */
 interface MeasureConversion {
   kind: 'measure';
   canonical: string;
   units: Readonly<Record<string, (v: number) => number>>;
-  min: number;
-  max: number;
   integer?: boolean;
 }
 
@@ -98,16 +98,14 @@ const KPA_TO_MMHG = 1 / 0.133322;
 const measure = (
   canonical: string,
   units: Record<string, (v: number) => number>,
-  min: number,
-  max: number,
   integer = false,
-): Conversion => ({ kind: 'measure', canonical, units, min, max, integer });
+): Conversion => ({ kind: 'measure', canonical, units, integer });
 const koos = (code: ObservationCode, name: string): LabCodeInfo => ({
   code,
   name: `KOOS ${name}`,
   loinc: null,
   category: 'score',
-  conversion: measure('score', { score: same }, 0, 100),
+  conversion: measure('score', { score: same }),
   ctcaeTerm: null,
 });
 
@@ -218,7 +216,7 @@ const ENTRIES: Readonly<Record<ObservationCode, CatalogEntry>> = {
     code: 'inr',
     name: 'INR (prothrombin time)',
     loinc: '6301-6',
-    conversion: measure('INR', { INR: same }, 0.5, 20),
+    conversion: measure('INR', { INR: same }),
     ctcaeTerm: null,
   },
   // Vital signs: LOINC vital-sign codes (the HL7 FHIR vital-signs profile uses the same).
@@ -227,7 +225,7 @@ const ENTRIES: Readonly<Record<ObservationCode, CatalogEntry>> = {
     name: 'Body temperature',
     loinc: '8310-5',
     category: 'vital',
-    conversion: measure('°C', { '°C': same, Cel: same, '°F': (f) => ((f - 32) * 5) / 9 }, 25, 45),
+    conversion: measure('°C', { '°C': same, Cel: same, '°F': (f) => ((f - 32) * 5) / 9 }),
     ctcaeTerm: null,
   },
   'heart-rate': {
@@ -235,7 +233,7 @@ const ENTRIES: Readonly<Record<ObservationCode, CatalogEntry>> = {
     name: 'Heart rate',
     loinc: '8867-4',
     category: 'vital',
-    conversion: measure('/min', { '/min': same, bpm: same }, 20, 300),
+    conversion: measure('/min', { '/min': same, bpm: same }),
     ctcaeTerm: null,
   },
   'bp-systolic': {
@@ -243,7 +241,7 @@ const ENTRIES: Readonly<Record<ObservationCode, CatalogEntry>> = {
     name: 'Systolic blood pressure',
     loinc: '8480-6',
     category: 'vital',
-    conversion: measure('mmHg', { mmHg: same, kPa: (k) => k * KPA_TO_MMHG }, 40, 300),
+    conversion: measure('mmHg', { mmHg: same, kPa: (k) => k * KPA_TO_MMHG }),
     ctcaeTerm: null,
   },
   'bp-diastolic': {
@@ -251,7 +249,7 @@ const ENTRIES: Readonly<Record<ObservationCode, CatalogEntry>> = {
     name: 'Diastolic blood pressure',
     loinc: '8462-4',
     category: 'vital',
-    conversion: measure('mmHg', { mmHg: same, kPa: (k) => k * KPA_TO_MMHG }, 20, 200),
+    conversion: measure('mmHg', { mmHg: same, kPa: (k) => k * KPA_TO_MMHG }),
     ctcaeTerm: null,
   },
   spo2: {
@@ -259,7 +257,7 @@ const ENTRIES: Readonly<Record<ObservationCode, CatalogEntry>> = {
     name: 'Oxygen saturation by pulse oximetry',
     loinc: '59408-5',
     category: 'vital',
-    conversion: measure('%', { '%': same }, 50, 100),
+    conversion: measure('%', { '%': same }),
     ctcaeTerm: null,
   },
   weight: {
@@ -267,7 +265,7 @@ const ENTRIES: Readonly<Record<ObservationCode, CatalogEntry>> = {
     name: 'Body weight',
     loinc: '29463-7',
     category: 'vital',
-    conversion: measure('kg', { kg: same, g: (g) => g / 1000, lb: (lb) => lb * 0.45359237 }, 0.3, 500),
+    conversion: measure('kg', { kg: same, g: (g) => g / 1000, lb: (lb) => lb * 0.45359237 }),
     ctcaeTerm: null,
   },
   // Imaging: no LOINC code names these MRI measures for every method, so none is attached.
@@ -277,12 +275,12 @@ const ENTRIES: Readonly<Record<ObservationCode, CatalogEntry>> = {
     loinc: null,
     category: 'imaging',
     // mg Fe/g dry weight; 1 mg Fe/g = 17.9 µmol Fe/g (as the iron module).
-    conversion: measure(
-      'mg/g',
-      { 'mg/g': same, 'mg Fe/g dw': same, 'umol/g': (u) => u / 17.9, 'µmol/g': (u) => u / 17.9 },
-      0,
-      60,
-    ),
+    conversion: measure('mg/g', {
+      'mg/g': same,
+      'mg Fe/g dw': same,
+      'umol/g': (u) => u / 17.9,
+      'µmol/g': (u) => u / 17.9,
+    }),
     methods: ['R2', 'R2*'],
     ctcaeTerm: null,
   },
@@ -292,7 +290,7 @@ const ENTRIES: Readonly<Record<ObservationCode, CatalogEntry>> = {
     loinc: null,
     category: 'imaging',
     // A result reported as the relaxation rate R2* (s⁻¹ = Hz) is converted by T2* (ms) = 1000 / R2*.
-    conversion: measure('ms', { ms: same, Hz: (r) => 1000 / r, 's-1': (r) => 1000 / r }, 1, 150),
+    conversion: measure('ms', { ms: same, Hz: (r) => 1000 / r, 's-1': (r) => 1000 / r }),
     ctcaeTerm: null,
   },
   meld: {
@@ -300,7 +298,7 @@ const ENTRIES: Readonly<Record<ObservationCode, CatalogEntry>> = {
     name: 'MELD score (as reported)',
     loinc: null,
     category: 'score',
-    conversion: measure('score', { score: same }, 6, 40, true),
+    conversion: measure('score', { score: same }, true),
     ctcaeTerm: null,
   },
   'koos-pain': koos('koos-pain', 'Pain'),
@@ -366,10 +364,22 @@ export function unitsOf(code: LabCode): readonly string[] {
 
 /**
  * Converts a laboratory value of `code` from `unit` to the code's canonical unit with the grading module's
- * conversions (ferritin with the iron module's). Unknown units, negative values and percentages above 100
- * throw a {@link DomainInputError} naming `field`.
+ * conversions (ferritin with the iron module's). Unknown units, negative or non-finite values and values outside
+ * the code's plausible range (quality/plausibility) throw a {@link DomainInputError} naming `field`.
  */
 export function toCanonicalLab(code: LabCode, value: number, unit: string, field = 'value'): number {
+  const canonical = convertLab(code, value, unit, field);
+  const range = OBSERVATION_RANGES[code];
+  if (!Number.isFinite(canonical) || (range && (canonical < range.min || canonical > range.max))) {
+    throw new DomainInputError(
+      field,
+      `${code} ${value} ${unit} is outside the plausible range ${range?.min}–${range?.max} ${range?.unit ?? ''}`.trimEnd(),
+    );
+  }
+  return canonical;
+}
+
+function convertLab(code: LabCode, value: number, unit: string, field: string): number {
   const c = CATALOG[code].conversion;
   if (c.kind === 'quantity') return toCanonical(c.quantity, requireNonNegative(value, field), unit, field);
   if (c.kind === 'ferritin') {
@@ -392,14 +402,7 @@ export function toCanonicalLab(code: LabCode, value: number, unit: string, field
     }
     const raw = requireNonNegative(value, field);
     if (c.integer && !Number.isInteger(raw)) throw new DomainInputError(field, 'must be a whole number');
-    const canonical = convert(raw);
-    if (!Number.isFinite(canonical) || canonical < c.min || canonical > c.max) {
-      throw new DomainInputError(
-        field,
-        `${code} ${value} ${unit} is outside the plausible range ${c.min}–${c.max} ${c.canonical}`,
-      );
-    }
-    return canonical;
+    return convert(raw);
   }
   if (unit !== c.unit) {
     throw new DomainInputError(

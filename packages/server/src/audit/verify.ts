@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { AUDIT_DIGEST_FUNCTIONS } from '../db/migrations/0022_audit_digest';
+import { AUDIT_DIGEST_FUNCTIONS } from '../db/migrations/0028_restorable_functions';
 import type { Schema } from '../db/schema';
 import {
   CURRENT_SCHEME,

@@ -14,6 +14,7 @@ import * as m0021 from './migrations/0021_evaluation_scale';
 import * as m0022 from './migrations/0022_audit_digest';
 import * as m0023 from './migrations/0023_evaluation_outcome';
 import * as m0027 from './migrations/0027_safety_monitoring';
+import * as m0028 from './migrations/0028_restorable_functions';
 
 /**
  * Forward-only, versioned migrations. A new file is added at the end of this list; a migration that has run
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0022_audit_digest': m0022,
   '0023_evaluation_outcome': m0023,
   '0027_safety_monitoring': m0027,
+  '0028_restorable_functions': m0028,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

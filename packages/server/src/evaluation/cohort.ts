@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { AGE_BAND_RANGE, type EvaluationFilters } from './filters';
 import { LIVER_FAILURE } from './measures';
+import { plausibleObservation } from './plausible-sql';
 
 /** The resolved cut-off: the instant records must have been created by, and the last event date counted. */
 export interface Cutoff {
@@ -137,7 +138,7 @@ export function outcomesQuery(
     SELECT b.patient_id, b.start_on, o.d, o.v
     FROM bounded b CROSS JOIN LATERAL (
       SELECT o.observed_on AS d, o.value_canonical AS v FROM observation o
-      WHERE o.patient_id = b.patient_id AND o.code = 'hb' AND o.status = 'final'
+      WHERE o.patient_id = b.patient_id AND o.code = 'hb' AND o.status = 'final' AND ${plausibleObservation('o')}
         AND o.observed_on >= b.start_on AND (o.observed_on < b.end_on OR (b.ongoing AND o.observed_on <= b.end_on))
         AND o.observed_on <= ${cd} AND o.created_at <= ${cut} OFFSET 0) o
     WHERE b.end_on >= (b.start_on + interval '12 months')::date
@@ -173,12 +174,14 @@ export function outcomesQuery(
        FROM followup_visit v WHERE v.patient_id = c.patient_id) AS visits,
     (SELECT json_agg(json_build_array(o.code, o.observed_on::text, o.value_canonical) ORDER BY o.observed_on, o.code)
        FROM observation o WHERE o.patient_id = c.patient_id AND o.status = 'final' AND o.observed_on <= ${cd}
-         AND o.created_at <= ${cut} AND o.code IN ('koos-pain','koos-symptoms','koos-adl','koos-sport','koos-qol'))
+         AND o.created_at <= ${cut} AND o.code IN ('koos-pain','koos-symptoms','koos-adl','koos-sport','koos-qol')
+         AND ${plausibleObservation('o')})
       AS koos,
     CASE WHEN c.diagnosis ~* ${LIVER_FAILURE.source} THEN
       (SELECT json_agg(json_build_array(o.code, o.observed_on::text, o.value_canonical) ORDER BY o.observed_on, o.code)
          FROM observation o WHERE o.patient_id = c.patient_id AND o.status = 'final' AND o.observed_on <= ${cd}
-           AND o.created_at <= ${cut} AND o.code IN ('meld','bilirubin','creatinine','inr'))
+           AND o.created_at <= ${cut} AND o.code IN ('meld','bilirubin','creatinine','inr')
+           AND ${plausibleObservation('o')})
     END AS "liverLabs"
   FROM cohort c JOIN contact l ON l.patient_id = c.patient_id
   LEFT JOIN death d ON d.patient_id = c.patient_id
@@ -232,7 +235,7 @@ export function earlyCountsQuery(
        FROM observation o WHERE o.patient_id = c.patient_id AND o.status = 'final'
        AND o.code IN ('anc','wbc','neutrophil-percent','platelets')
        AND o.observed_on BETWEEN c.infusion AND c.infusion + 100 AND o.observed_on <= ${cd}
-       AND o.created_at <= ${cut}) AS counts,
+       AND o.created_at <= ${cut} AND ${plausibleObservation('o')}) AS counts,
     (SELECT json_agg(t.given_on - c.infusion) FROM transfusion t WHERE t.patient_id = c.patient_id
        AND t.product = 'platelets' AND t.status <> 'entered-in-error'
        AND t.given_on BETWEEN c.infusion - 7 AND c.infusion + 100 AND t.given_on <= ${cd}
@@ -270,6 +273,7 @@ export function windowsQuery(
       WHERE o.patient_id = c.patient_id AND o.code IN ('hb','ferritin','lic-mri','cardiac-t2star') AND o.status = 'final'
         AND o.observed_on >= c.infusion - 180 AND o.observed_on <= c.infusion + 3653
         AND o.observed_on <= ${cutoff.date}::date AND o.created_at <= ${cutoff.at}::timestamptz
+        AND ${plausibleObservation('o')}
       GROUP BY 1, 2) w
   )
   SELECT patient_id AS "patientId", json_agg(json_build_array(code, month, v) ORDER BY code, month) AS windows

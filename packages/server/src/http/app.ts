@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Platform } from '../platform';
 import { installAuthentication } from './authenticate';
+import { installInputSafety } from './input-safety';
 import { installProblemHandlers } from './problem';
 import { adminRoutes } from './routes/admin.routes';
 import { auditRoutes } from './routes/audit.routes';
@@ -85,6 +86,8 @@ export async function buildApp(platform: Platform, options: AppOptions = {}): Pr
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list' } });
   let spaFallback = false;
   installProblemHandlers(app, () => spaFallback);
+  // Before authentication, which reads the cookie or token: unsafe text never reaches a query.
+  installInputSafety(app);
   installAuthentication(app, platform);
 
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () =>

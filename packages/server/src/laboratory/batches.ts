@@ -1,5 +1,9 @@
 import { DomainInputError } from '@cgtlink/domain/grading/input';
 import { type InstrumentMapping, readInstrumentCsv } from '@cgtlink/domain/quality/instrument-csv';
+import {
+  requirePlausibleLaboratoryValue,
+  requirePlausibleStepParameters,
+} from '@cgtlink/domain/quality/plausibility';
 import { evaluateSpecification, type TestResult } from '@cgtlink/domain/quality/specification';
 import type { Kysely, Selectable } from 'kysely';
 import { appendAudit } from '../audit/audit-log';
@@ -298,6 +302,7 @@ export class BatchService {
     if (Date.parse(input.endedAt) < Date.parse(input.startedAt)) {
       throw new InvalidInput('endedAt', 'the step ends before it starts');
     }
+    domainRule(() => requirePlausibleStepParameters(input.parameters));
     return withPrincipal(this.db, ctx.principal, async (tx) => {
       const batch = await lockOpenBatch(tx, id);
       const row = await tx
@@ -856,6 +861,11 @@ export function judge(
       `${fieldPrefix}analyte`,
       `${input.analyte} is not a test of specification version ${spec.version}`,
     );
+  }
+  if (typeof input.value === 'number') {
+    // Judged in the specification's unit when the result gives none: an impossible value is refused, not judged.
+    const unit = input.unit ?? (test.kind === 'quantitative' ? test.unit : undefined);
+    domainRule(() => requirePlausibleLaboratoryValue(test.analyte, unit, input.value, 'value'), fieldPrefix);
   }
   let evaluation: ReturnType<typeof evaluateSpecification>;
   try {

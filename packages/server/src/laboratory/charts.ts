@@ -1,13 +1,17 @@
 import { cellDosePerKg } from '@cgtlink/domain/quality/dose';
+import {
+  isPlausibleLaboratoryValue,
+  requirePlausibleLaboratoryValue,
+} from '@cgtlink/domain/quality/plausibility';
 import type { SpecificationTest } from '@cgtlink/domain/quality/specification';
 import { evaluateWestgard, leveyJenningsStats } from '@cgtlink/domain/quality/westgard';
 import type { Kysely, Selectable } from 'kysely';
 import { appendAudit } from '../audit/audit-log';
 import type { RequestContext } from '../context';
 import type { ControlMaterialTable, Schema } from '../db/schema';
-import { withPrincipal } from '../db/scoped';
-import { Conflict, NotFound } from '../errors';
-import { iso, pgCode, requireAction } from './common';
+import { type Tx, withPrincipal } from '../db/scoped';
+import { Conflict, InvalidInput, NotFound } from '../errors';
+import { domainRule, iso, pgCode, requireAction } from './common';
 import type { ControlMaterialCreateInput, ControlMaterialView, LeveyJennings, Trend } from './contract';
 
 function materialView(r: Selectable<ControlMaterialTable>): ControlMaterialView {
@@ -44,6 +48,13 @@ export class ChartService {
 
   async createMaterial(ctx: RequestContext, input: ControlMaterialCreateInput): Promise<ControlMaterialView> {
     requireAction(ctx, 'qc.enter', 'only QC staff register control materials');
+    domainRule(() =>
+      requirePlausibleLaboratoryValue(input.analyte, input.unit, input.targetMean, 'targetMean'),
+    );
+    // An SD at least a millionth of the target keeps every z-score finite for any plausible value.
+    const minSd = 1e-6 * Math.max(Math.abs(input.targetMean), 1e-6);
+    if (input.targetSd < minSd) throw new InvalidInput('targetSd', `must be at least ${minSd}`);
+    domainRule(() => requirePlausibleLaboratoryValue(input.analyte, input.unit, input.targetSd, 'targetSd'));
     return withPrincipal(this.db, ctx.principal, async (tx) => {
       const row = await tx
         .insertInto('control_material')
@@ -81,13 +92,16 @@ export class ChartService {
     runAt: string,
   ): Promise<LeveyJennings> {
     requireAction(ctx, 'qc.enter', 'only QC staff enter control runs');
-    await withPrincipal(this.db, ctx.principal, async (tx) => {
+    // The run and the chart it answers with are one transaction: if judging the chart fails, the run is not
+    // stored (a 500 never commits).
+    return withPrincipal(this.db, ctx.principal, async (tx) => {
       const material = await tx
         .selectFrom('control_material')
-        .select(['id', 'laboratory_id'])
+        .select(['id', 'laboratory_id', 'analyte', 'unit'])
         .where('id', '=', materialId)
         .executeTakeFirst();
       if (!material) throw new NotFound('control material');
+      domainRule(() => requirePlausibleLaboratoryValue(material.analyte, material.unit, value, 'value'));
       const row = await tx
         .insertInto('control_run')
         .values({
@@ -105,59 +119,14 @@ export class ChartService {
         entityId: row.id,
         newValues: { materialId, value, runAt },
       });
+      return chartOf(tx, materialId);
     });
-    return this.leveyJennings(ctx, materialId);
   }
 
   /** The Levey–Jennings chart of a control material, every run judged by the Westgard multirule procedure. */
   async leveyJennings(ctx: RequestContext, materialId: string): Promise<LeveyJennings> {
     requireAction(ctx, 'cellbank.read', 'you may not read control charts');
-    return withPrincipal(this.db, ctx.principal, async (tx) => {
-      const material = await tx
-        .selectFrom('control_material')
-        .selectAll()
-        .where('id', '=', materialId)
-        .executeTakeFirst();
-      if (!material) throw new NotFound('control material');
-      const runs = await tx
-        .selectFrom('control_run')
-        .select(['value', 'run_at'])
-        .where('material_id', '=', materialId)
-        .orderBy('run_at')
-        .orderBy('entered_at')
-        .execute();
-      const values = runs.map((r) => r.value);
-      const target = { mean: material.target_mean, sd: material.target_sd };
-      const judged = values.length ? evaluateWestgard(values, target) : null;
-      const observed = values.length >= 2 ? leveyJenningsStats(values) : null;
-      return {
-        material: materialView(material),
-        limits: target,
-        points: runs.map((r, i) => {
-          const point = judged!.points[i]!;
-          return {
-            runAt: iso(r.run_at)!,
-            value: r.value,
-            z: point.z,
-            status: point.status,
-            rules: [...point.rules],
-          };
-        }),
-        violations: (judged?.violations ?? []).map((v) => ({
-          rule: v.rule,
-          index: v.index,
-          severity: v.severity,
-          message: v.message,
-        })),
-        observed: observed && {
-          n: observed.n,
-          mean: observed.mean,
-          sd: observed.sd,
-          cvPercent: observed.cvPercent,
-        },
-        status: judged?.status ?? null,
-      };
-    });
+    return withPrincipal(this.db, ctx.principal, (tx) => chartOf(tx, materialId));
   }
 
   /**
@@ -216,7 +185,8 @@ export class ChartService {
             .executeTakeFirst();
           value = result?.value_number ?? null;
         }
-        if (value === null) continue;
+        // A stored value that is not a finite number (written before entry was checked) cannot be charted.
+        if (value === null || !Number.isFinite(value)) continue;
         points.push({
           batchId: b.id,
           reference: b.reference,
@@ -228,4 +198,65 @@ export class ChartService {
       return { productCode, parameter, unit, lower, upper, points };
     });
   }
+}
+
+/**
+ * The Levey–Jennings chart of a control material, every run judged by the Westgard multirule procedure. A
+ * stored run whose value is impossible for the unit, or whose z-score against the target would not be a finite
+ * number, is left off (counted in `excluded`) so one bad row cannot break the chart for everyone.
+ */
+async function chartOf(tx: Tx, materialId: string): Promise<LeveyJennings> {
+  const material = await tx
+    .selectFrom('control_material')
+    .selectAll()
+    .where('id', '=', materialId)
+    .executeTakeFirst();
+  if (!material) throw new NotFound('control material');
+  const stored = await tx
+    .selectFrom('control_run')
+    .select(['value', 'run_at'])
+    .where('material_id', '=', materialId)
+    .orderBy('run_at')
+    .orderBy('entered_at')
+    .execute();
+  const target = { mean: material.target_mean, sd: material.target_sd };
+  const usableTarget =
+    Number.isFinite(target.mean) && Number.isFinite(target.sd) && target.sd > 0 ? target : null;
+  const runs = stored.filter(
+    (r) =>
+      usableTarget &&
+      isPlausibleLaboratoryValue(material.unit, r.value) &&
+      Number.isFinite((r.value - usableTarget.mean) / usableTarget.sd),
+  );
+  const values = runs.map((r) => r.value);
+  const judged = usableTarget && values.length ? evaluateWestgard(values, usableTarget) : null;
+  const observed = values.length >= 2 ? leveyJenningsStats(values) : null;
+  return {
+    material: materialView(material),
+    limits: target,
+    points: runs.map((r, i) => {
+      const point = judged!.points[i]!;
+      return {
+        runAt: iso(r.run_at)!,
+        value: r.value,
+        z: point.z,
+        status: point.status,
+        rules: [...point.rules],
+      };
+    }),
+    violations: (judged?.violations ?? []).map((v) => ({
+      rule: v.rule,
+      index: v.index,
+      severity: v.severity,
+      message: v.message,
+    })),
+    observed: observed && {
+      n: observed.n,
+      mean: observed.mean,
+      sd: observed.sd,
+      cvPercent: observed.cvPercent,
+    },
+    status: judged?.status ?? null,
+    excluded: stored.length - runs.length,
+  };
 }

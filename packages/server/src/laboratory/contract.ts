@@ -446,6 +446,11 @@ export const LeveyJenningsOut = z.object({
     .object({ n: z.number().int(), mean: z.number(), sd: z.number(), cvPercent: z.number().nullable() })
     .nullable(),
   status: z.enum(['accept', 'warning', 'reject']).nullable(),
+  /**
+   * Stored runs left off the chart because their value is impossible for the unit (quality/plausibility), e.g.
+   * written before entry was checked: they are neither judged nor counted in the statistics.
+   */
+  excluded: z.number().int(),
 });
 
 export const TrendQuery = z.object({
