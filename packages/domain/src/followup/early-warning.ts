@@ -117,6 +117,9 @@ export const PRO_CTCAE_SEVERE_RULE = {
   text: 'PRO-CTCAE 重度/极重度症状 — severe or very severe symptom reported by the patient',
 } as const;
 
+/** The cause of a patient-reported alert: the symptom report it came from (one alert per report). */
+export const proCtcaeSevereKey = (reportId: string) => `pro-ctcae:${reportId}`;
+
 /**
  * A patient's own PRO-CTCAE report with any answer at the severe or very severe end of its scale
  * (`PRO_SEVERE_FROM` in `pro-ctcae.ts`, where the thresholds and their sources are): one alert per report, to the
@@ -146,7 +149,7 @@ export function proCtcaeSevere(report: { id: string; items: readonly ProResponse
       .join(lang === 'zh' ? '；' : '; ');
   return {
     rule: PRO_CTCAE_SEVERE_RULE.id,
-    key: `pro-ctcae:${report.id}`,
+    key: proCtcaeSevereKey(report.id),
     message: `患者自报重度/极重度症状：${phrase('zh')} — patient-reported severe or very severe symptoms: ${phrase('en')}`,
     detail: { ruleText: PRO_CTCAE_SEVERE_RULE.text, symptomReportId: report.id, answers },
   };

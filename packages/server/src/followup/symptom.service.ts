@@ -74,7 +74,12 @@ export class SymptomService {
         newValues: { patientId, reportedOn, items, note: row.note ? '[free text]' : null },
       });
       // The patient's free-text note never goes into the alert: the regulator reads alerts de-identified.
-      await raiseAlert(tx, ctx, patient, checked(() => proCtcaeSevere({ id: row.id, items })));
+      await raiseAlert(
+        tx,
+        ctx,
+        patient,
+        checked(() => proCtcaeSevere({ id: row.id, items })),
+      );
       const alert = await tx
         .selectFrom('alert')
         .select(['raised_at as alert_raised_at', 'status as alert_status'])
@@ -169,4 +174,3 @@ function reportOf(r: {
     createdAt: new Date(r.created_at).toISOString(),
   };
 }
-
