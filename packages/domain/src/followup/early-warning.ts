@@ -2,6 +2,14 @@ import type { EngraftmentResult } from '../clinical/engraftment';
 import { isAbove, isAtLeast, isBelow } from '../grading/compare';
 import { requirePositive } from '../grading/input';
 import { TI_HB_THRESHOLD_G_DL, type TransfusionIndependenceResult } from '../thalassemia/transfusion';
+import {
+  PRO_ATTRIBUTE_LABELS,
+  PRO_CTCAE_ITEMS,
+  PRO_SCALES,
+  type ProResponse,
+  type SevereAnswer,
+  severeAnswers,
+} from './pro-ctcae';
 
 /**
  * Per-patient early-warning rules after cell and gene therapy. Each rule is a pure function of the records
@@ -13,13 +21,16 @@ export type WarningRule =
   | 'hb-below-after-independence'
   | 'ferritin-rising'
   | 'alt-above-3-uln'
-  | 'grade-3-event';
+  | 'grade-3-event'
+  | 'pro-ctcae-severe';
 
 export interface Warning {
   readonly rule: WarningRule;
   /** Identifies the cause, so that the same cause raises one alert. */
   readonly key: string;
   readonly message: string;
+  /** What the alert keeps beside its message (stored in `alert.detail`), e.g. the rule's text and the answers. */
+  readonly detail?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -97,5 +108,49 @@ export function grade3Event(event: { id: string; term: string; grade: number }):
     rule: 'grade-3-event',
     key: `ae:${event.id}:${event.grade}`,
     message: `new grade ${event.grade} adverse event: ${event.term}`,
+  };
+}
+
+/** The patient-reported rule as an alert cites it: its id and its text, zh-CN first. */
+export const PRO_CTCAE_SEVERE_RULE = {
+  id: 'pro-ctcae-severe',
+  text: 'PRO-CTCAE 重度/极重度症状 — severe or very severe symptom reported by the patient',
+} as const;
+
+/** The cause of a patient-reported alert: the symptom report it came from (one alert per report). */
+export const proCtcaeSevereKey = (reportId: string) => `pro-ctcae:${reportId}`;
+
+/**
+ * A patient's own PRO-CTCAE report with any answer at the severe or very severe end of its scale
+ * (`PRO_SEVERE_FROM` in `pro-ctcae.ts`, where the thresholds and their sources are): one alert per report, to the
+ * patient's hospital. The message names each symptom, the attribute, the words the patient chose and the step
+ * on the 0–4 scale, zh-CN first and then English.
+ */
+export function proCtcaeSevere(report: { id: string; items: readonly ProResponse[] }): Warning | null {
+  const answers = severeAnswers(report.items);
+  if (answers.length === 0) return null;
+  const bySymptom = new Map<string, SevereAnswer[]>();
+  for (const a of answers) bySymptom.set(a.symptom, [...(bySymptom.get(a.symptom) ?? []), a]);
+  const phrase = (lang: 'zh' | 'en') =>
+    [...bySymptom.entries()]
+      .map(([symptom, list]) => {
+        const item = PRO_CTCAE_ITEMS.find((i) => i.symptom === symptom)!;
+        const name =
+          lang === 'zh' || item.label.en === item.ctcaeTerm
+            ? item.label[lang]
+            : `${item.label.en} (CTCAE: ${item.ctcaeTerm})`;
+        const parts = list.map((a) =>
+          lang === 'zh'
+            ? `${PRO_ATTRIBUTE_LABELS[a.attribute].zh}“${PRO_SCALES[a.attribute].zh[a.value]}”（${a.value}/4）`
+            : `${PRO_ATTRIBUTE_LABELS[a.attribute].en} '${PRO_SCALES[a.attribute].en[a.value]}' (${a.value}/4)`,
+        );
+        return `${name} ${parts.join(lang === 'zh' ? '、' : ', ')}`;
+      })
+      .join(lang === 'zh' ? '；' : '; ');
+  return {
+    rule: PRO_CTCAE_SEVERE_RULE.id,
+    key: proCtcaeSevereKey(report.id),
+    message: `患者自报重度/极重度症状：${phrase('zh')} — patient-reported severe or very severe symptoms: ${phrase('en')}`,
+    detail: { ruleText: PRO_CTCAE_SEVERE_RULE.text, symptomReportId: report.id, answers },
   };
 }

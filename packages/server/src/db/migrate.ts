@@ -13,6 +13,7 @@ import * as m0020 from './migrations/0020_evaluation';
 import * as m0021 from './migrations/0021_evaluation_scale';
 import * as m0022 from './migrations/0022_audit_digest';
 import * as m0023 from './migrations/0023_evaluation_outcome';
+import * as m0026 from './migrations/0026_pro_alert';
 import * as m0027 from './migrations/0027_safety_monitoring';
 import * as m0028 from './migrations/0028_restorable_functions';
 
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0021_evaluation_scale': m0021,
   '0022_audit_digest': m0022,
   '0023_evaluation_outcome': m0023,
+  '0026_pro_alert': m0026,
   '0027_safety_monitoring': m0027,
   '0028_restorable_functions': m0028,
 };

@@ -734,6 +734,10 @@ export interface SymptomReportTable {
   updated_at: Timestamp;
 }
 
+/**
+ * Per-patient and registry alerts. A patient account may insert (and read back) only its own
+ * `pro-ctcae-severe` alerts, keyed by one of its symptom reports (0026_pro_alert).
+ */
 export interface AlertTable {
   id: Generated<Uuid>;
   scope: string;

@@ -1,4 +1,5 @@
 import { can } from '@cgtlink/domain/access/index';
+import type { Warning } from '@cgtlink/domain/followup/early-warning';
 import type { Kysely } from 'kysely';
 import { appendAudit } from '../audit/audit-log';
 import type { RequestContext } from '../context';
@@ -168,6 +169,52 @@ export class AlertService {
     });
   }
 }
+
+/**
+ * The one writer of per-patient alerts: raises a warning of the domain's early-warning rules at the patient's
+ * hospital, in the caller's transaction and audited there, and never twice for the same cause (the warning's
+ * key, unique per patient). The laboratory rules (FollowupService) and the patient's own symptom reports
+ * (SymptomService) both raise through it. Answers the new alert's id, or null when nothing fired or the cause
+ * already had its alert.
+ */
+export async function raiseAlert(
+  tx: Tx,
+  ctx: RequestContext,
+  patient: { id: string; hospital_id: string },
+  warning: Warning | null,
+): Promise<string | null> {
+  if (!warning) return null;
+  const inserted = await tx
+    .insertInto('alert')
+    .values({
+      scope: 'patient',
+      patient_id: patient.id,
+      hospital_id: patient.hospital_id,
+      rule: warning.rule,
+      dedup_key: alertKey(patient.id, warning.key),
+      message: warning.message,
+      ...(warning.detail ? { detail: JSON.stringify(warning.detail) } : {}),
+    })
+    .onConflict((oc) => oc.column('dedup_key').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) return null;
+  await appendAudit(tx, ctx, {
+    action: 'create',
+    entityType: 'alert',
+    entityId: inserted.id,
+    newValues: {
+      patientId: patient.id,
+      rule: warning.rule,
+      message: warning.message,
+      ...(warning.detail ? { detail: warning.detail } : {}),
+    },
+  });
+  return inserted.id;
+}
+
+/** The alert's unique cause: the patient and the warning's key. */
+export const alertKey = (patientId: string, warningKey: string) => `${patientId}:${warningKey}`;
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 

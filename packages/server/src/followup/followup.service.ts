@@ -9,7 +9,7 @@ import {
   type ObservationCategory,
   toCanonicalLab,
 } from '@cgtlink/domain/followup/catalog';
-import { grade3Event, type Warning } from '@cgtlink/domain/followup/early-warning';
+import { grade3Event } from '@cgtlink/domain/followup/early-warning';
 import { computeEndpoints, type Endpoints, laboratoryWarnings } from '@cgtlink/domain/followup/endpoints';
 import {
   type Causality,
@@ -43,6 +43,7 @@ import type { RequestContext } from '../context';
 import type { Schema } from '../db/schema';
 import { type Tx, withPrincipal } from '../db/scoped';
 import { Conflict, Forbidden, InvalidInput, NotFound } from '../errors';
+import { raiseAlert } from './alert.service';
 
 /** Runs a domain rule and answers a bad value as a field error instead of a 500. */
 export function checked<T>(rule: () => T): T {
@@ -1032,7 +1033,7 @@ export class FollowupService {
         newValues: { ...event, narrative: input.narrative ? '[free text]' : null },
         reason: decision.overrideReason,
       });
-      await this.#raise(tx, ctx, patient, grade3Event({ id: row.id, term: event.term, grade: event.grade }));
+      await raiseAlert(tx, ctx, patient, grade3Event({ id: row.id, term: event.term, grade: event.grade }));
       return event;
     });
   }
@@ -1130,7 +1131,7 @@ export class FollowupService {
       });
       const event = (await this.#adverseEvents(tx, before.patient_id, id))[0]!;
       if (decision && decision.grade > before.grade) {
-        await this.#raise(tx, ctx, patient, grade3Event({ id, term: event.term, grade: event.grade }));
+        await raiseAlert(tx, ctx, patient, grade3Event({ id, term: event.term, grade: event.grade }));
       }
       return event;
     });
@@ -1308,37 +1309,7 @@ export class FollowupService {
     ).map(transfusionOf);
     const input = endpointInputOf(enrolmentOf(enrolment), observations, transfusions);
     const warnings = checked(() => laboratoryWarnings(input));
-    for (const w of warnings) await this.#raise(tx, ctx, patient, w);
-  }
-
-  async #raise(
-    tx: Tx,
-    ctx: RequestContext,
-    patient: { id: string; hospital_id: string },
-    warning: Warning | null,
-  ) {
-    if (!warning) return;
-    const inserted = await tx
-      .insertInto('alert')
-      .values({
-        scope: 'patient',
-        patient_id: patient.id,
-        hospital_id: patient.hospital_id,
-        rule: warning.rule,
-        dedup_key: `${patient.id}:${warning.key}`,
-        message: warning.message,
-      })
-      .onConflict((oc) => oc.column('dedup_key').doNothing())
-      .returning('id')
-      .executeTakeFirst();
-    if (inserted) {
-      await appendAudit(tx, ctx, {
-        action: 'create',
-        entityType: 'alert',
-        entityId: inserted.id,
-        newValues: { patientId: patient.id, rule: warning.rule, message: warning.message },
-      });
-    }
+    for (const w of warnings) await raiseAlert(tx, ctx, patient, w);
   }
 }
 

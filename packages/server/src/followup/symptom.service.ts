@@ -1,11 +1,13 @@
 import { can } from '@cgtlink/domain/access/index';
+import { proCtcaeSevere, proCtcaeSevereKey } from '@cgtlink/domain/followup/early-warning';
 import { type ProResponse, validateProResponses, worstAnswer } from '@cgtlink/domain/followup/pro-ctcae';
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { appendAudit } from '../audit/audit-log';
 import type { RequestContext } from '../context';
 import type { Schema } from '../db/schema';
 import { withPrincipal } from '../db/scoped';
 import { Forbidden, InvalidInput, NotFound } from '../errors';
+import { alertKey, raiseAlert } from './alert.service';
 import { checked, todayIso } from './followup.service';
 
 export interface SymptomReport {
@@ -18,12 +20,16 @@ export interface SymptomReport {
   note: string | null;
   status: string;
   adverseEventId: string | null;
+  /** The alert the report raised at the patient's hospital (a severe or very severe answer), or null. */
+  hospitalAlert: { raisedAt: string; status: string } | null;
   createdAt: string;
 }
 
 /**
  * The patient end's symptom reports (PRO-CTCAE items): a patient or guardian reports for their own record only;
- * the patient's hospital sees them in its inbox and may turn one into an adverse event (FollowupService).
+ * the patient's hospital sees them in its inbox and may turn one into an adverse event (FollowupService). A report
+ * with a severe or very severe answer (the domain's `proCtcaeSevere`) raises an alert at the hospital in the
+ * report's transaction, and the report then says the hospital was told.
  */
 export class SymptomService {
   constructor(
@@ -67,7 +73,24 @@ export class SymptomService {
         entityId: row.id,
         newValues: { patientId, reportedOn, items, note: row.note ? '[free text]' : null },
       });
-      return reportOf({ ...row, pseudonym: patient.pseudonym });
+      // The patient's free-text note never goes into the alert: the regulator reads alerts de-identified.
+      await raiseAlert(
+        tx,
+        ctx,
+        patient,
+        checked(() => proCtcaeSevere({ id: row.id, items })),
+      );
+      const alert = await tx
+        .selectFrom('alert')
+        .select(['raised_at as alert_raised_at', 'status as alert_status'])
+        .where('dedup_key', '=', alertKey(patientId, proCtcaeSevereKey(row.id)))
+        .executeTakeFirst();
+      return reportOf({
+        ...row,
+        pseudonym: patient.pseudonym,
+        alert_raised_at: alert?.alert_raised_at ?? null,
+        alert_status: alert?.alert_status ?? null,
+      });
     });
   }
 
@@ -84,6 +107,11 @@ export class SymptomService {
       let q = tx
         .selectFrom('symptom_report as s')
         .innerJoin('patient as p', 'p.id', 's.patient_id')
+        // The alert the report raised, by its key (`alertKey` over `proCtcaeSevereKey`, unique and indexed);
+        // row-level security shows it to the hospital and to the patient who reported.
+        .leftJoin('alert as a', (join) =>
+          join.on('a.dedup_key', '=', sql<string>`s.patient_id::text || ':pro-ctcae:' || s.id::text`),
+        )
         .select([
           's.id',
           's.patient_id',
@@ -94,6 +122,8 @@ export class SymptomService {
           's.status',
           's.adverse_event_id',
           's.created_at',
+          'a.raised_at as alert_raised_at',
+          'a.status as alert_status',
         ])
         .orderBy('s.created_at', 'desc')
         .limit(500);
@@ -123,6 +153,8 @@ function reportOf(r: {
   status: string;
   adverse_event_id: string | null;
   created_at: Date | string;
+  alert_raised_at: Date | string | null;
+  alert_status: string | null;
 }): SymptomReport {
   const items = (typeof r.items === 'string' ? JSON.parse(r.items) : r.items) as ProResponse[];
   return {
@@ -135,6 +167,10 @@ function reportOf(r: {
     note: r.note,
     status: r.status,
     adverseEventId: r.adverse_event_id,
+    hospitalAlert:
+      r.alert_raised_at === null
+        ? null
+        : { raisedAt: new Date(r.alert_raised_at).toISOString(), status: r.alert_status ?? 'open' },
     createdAt: new Date(r.created_at).toISOString(),
   };
 }

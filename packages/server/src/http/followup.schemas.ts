@@ -376,6 +376,8 @@ export const SymptomReportOut = z.object({
   note: z.string().nullable(),
   status: z.string(),
   adverseEventId: z.string().nullable(),
+  /** Set when the report raised an alert at the patient's hospital (a severe or very severe answer). */
+  hospitalAlert: z.object({ raisedAt: z.string(), status: z.string() }).nullable(),
   createdAt: z.string(),
 });
 export const SymptomQuery = z.object({

@@ -503,6 +503,10 @@ export const en: Messages<typeof zhCN> = {
     pick: 'Choose a symptom',
     submit: 'Send',
     thanks: 'Sent. Your hospital will see your report.',
+    thanksAlerted: 'Sent. You reported a severe symptom: your hospital has been told.',
+    hospitalAlerted: 'Your hospital has been told',
+    hospitalAcknowledged: 'Your hospital has acknowledged it',
+    alerted: 'Alert raised',
     mine: 'My reports',
     upcoming: 'Upcoming visits',
     diary: 'Transfusion diary',
@@ -566,6 +570,7 @@ export const en: Messages<typeof zhCN> = {
       'ferritin-rising': 'Ferritin rising',
       'alt-above-3-uln': 'ALT > 3 × ULN',
       'grade-3-event': 'New grade ≥ 3 event',
+      'pro-ctcae-severe': 'PRO-CTCAE severe or very severe symptom (patient-reported)',
     },
   },
   safety: {

@@ -498,6 +498,10 @@ export const zhCN = {
     pick: '选择症状',
     submit: '提交',
     thanks: '已提交，医院会看到您的报告。',
+    thanksAlerted: '已提交。您报告了重度症状，已通知您的医院。',
+    hospitalAlerted: '已通知您的医院',
+    hospitalAcknowledged: '您的医院已确认收到',
+    alerted: '已预警',
     mine: '我的报告',
     upcoming: '即将到来的随访',
     diary: '输血日记',
@@ -561,6 +565,7 @@ export const zhCN = {
       'ferritin-rising': '铁蛋白上升',
       'alt-above-3-uln': 'ALT > 3 × ULN',
       'grade-3-event': '新的 ≥ 3 级不良事件',
+      'pro-ctcae-severe': 'PRO-CTCAE 重度/极重度症状（患者自报）',
     },
   },
   safety: {

@@ -29,7 +29,8 @@ type Answers = Record<string, number | undefined>;
 
 /**
  * The patient end, for a phone: upcoming visits, a symptom report (PRO-CTCAE items, one symptom at a time,
- * big radio buttons) and the reports already sent. The hospital sees each report in its inbox.
+ * big radio buttons) and the reports already sent. The hospital sees each report in its inbox; a report with a
+ * severe or very severe answer also raised an alert there, and its line says the hospital was told.
  */
 export function MyHealthPage() {
   const { t } = useTranslation();
@@ -67,13 +68,13 @@ export function MyHealthPage() {
     if (!item) return;
     setSending(true);
     try {
-      await endpoints.reportSymptoms({
+      const sent = await endpoints.reportSymptoms({
         items: [
           { symptom: item.symptom, ...Object.fromEntries(item.attributes.map((a) => [a, answers[a]])) },
         ],
         note: note.trim() || null,
       });
-      void message.success(t('symptoms.thanks'));
+      void message.success(t(sent.hospitalAlert ? 'symptoms.thanksAlerted' : 'symptoms.thanks'));
       setSymptom(undefined);
       setAnswers({});
       setNote('');
@@ -200,6 +201,15 @@ export function MyHealthPage() {
                   {r.reportedOn} {r.items.map((i) => t(`symptoms.names.${i.symptom}`)).join('、')}{' '}
                   <Tag>{t(`symptoms.status.${r.status}`)}</Tag>
                 </span>
+                {r.hospitalAlert && (
+                  <Typography.Text type="warning" data-testid="symptom-hospital-alerted">
+                    {t(
+                      r.hospitalAlert.status === 'open'
+                        ? 'symptoms.hospitalAlerted'
+                        : 'symptoms.hospitalAcknowledged',
+                    )}
+                  </Typography.Text>
+                )}
               </Space>
             </List.Item>
           )}

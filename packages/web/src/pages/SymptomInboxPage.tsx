@@ -44,9 +44,16 @@ export function SymptomInboxPage() {
           {
             title: t('common.status'),
             render: (_, r) => (
-              <Tag color={r.worst >= 3 ? 'red' : r.status === 'new' ? 'blue' : 'default'}>
-                {t(`symptoms.status.${r.status}`)}
-              </Tag>
+              <>
+                <Tag color={r.worst >= 3 ? 'red' : r.status === 'new' ? 'blue' : 'default'}>
+                  {t(`symptoms.status.${r.status}`)}
+                </Tag>
+                {r.hospitalAlert && (
+                  <Link to="/alerts">
+                    <Tag color="red">{t('symptoms.alerted')}</Tag>
+                  </Link>
+                )}
+              </>
             ),
           },
           {
