@@ -50,7 +50,8 @@ describe('platform administrator', () => {
     await page.getByTestId('user-create').click();
     await choose(page, 'user-organization', CODE);
     await page.getByTestId('user-role').click();
-    await openOptions(page).first().waitFor();
+    // Wait for the organization's roles themselves: the list is re-rendered once the organization's kind loads.
+    await openOptions(page).filter({ hasText: '质量受权人' }).waitFor();
     expect(await openOptions(page).allTextContents()).toEqual([
       '实验室检验员',
       '质量控制负责人',
